@@ -1,0 +1,321 @@
+"""The course on disk: its days, their exercises, and every file an exercise needs.
+
+Paths are derived from the exercise id, so a spec never repeats them:
+
+    exercises/<day>/day.yaml                the day: title, exercise order, default limits
+    exercises/<day>/specs/<id>.yaml         one spec per exercise
+    exercises/<day>/<id>.py|.yaml|.md       the file a student edits (code, quiz, essay)
+    exercises/<day>/checks/test_<id>.py     public checks of a code exercise
+    solutions/<day>/<id>.py|.yaml|.md       the model version of the student's file
+    solutions/<day>/checks/test_<id>.py     hidden checks (optional)
+    solutions/<day>/keys/<id>.yaml          a quiz's answer key
+    solutions/<day>/essays/<id>/<band>.md   model essays for the score bands of an essay
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader.errors import AuthoringError, Problem, UsageError
+from grader.spec import (
+    DEFAULT_LIMITS,
+    KIND_FILE_SUFFIX,
+    CheckSpec,
+    CodeSpec,
+    DaySpec,
+    EssaySpec,
+    QuizSpec,
+    ResolvedLimits,
+    load_day_spec,
+    load_exercise_spec,
+)
+
+COURSE_ENV = "GRADE_COURSE"
+# Names a student module must not take: it is registered in sys.modules under its id.
+RESERVED_IDS = frozenset(sys.stdlib_module_names) | {"grader", "pytest", "hypothesis", "yaml"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check function of a code exercise."""
+
+    name: str
+    title: str
+    spec: CheckSpec
+    path: Path
+
+    @property
+    def hidden(self) -> bool:
+        return self.spec.visibility == "hidden"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise with every file it needs resolved."""
+
+    id: str
+    day: str
+    spec: CodeSpec | QuizSpec | EssaySpec
+    spec_path: Path
+    student_file: str  # the name a student edits, e.g. chinchilla.py
+    stub_path: Path
+    solution_path: Path
+    checks: tuple[Check, ...] = ()
+    key_path: Path | None = None
+    limits: ResolvedLimits = DEFAULT_LIMITS
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def check_files(self) -> tuple[Path, ...]:
+        return tuple(dict.fromkeys(c.path for c in self.checks))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A lesson day and its exercises, in the order the day lists them."""
+
+    name: str
+    spec: DaySpec
+    dir: Path
+    solutions_dir: Path
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise called `exercise_id`, or a usage error suggesting the nearest."""
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        ids = [e.id for e in self.exercises]
+        close = difflib.get_close_matches(exercise_id, ids, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        raise UsageError(
+            f"{self.name} has no exercise {exercise_id!r}.{hint} Its exercises: {', '.join(ids)}"
+        )
+
+
+class Course:
+    """A course checkout: a folder holding `exercises/` and, for instructors, `solutions/`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.exercises_dir = root / "exercises"
+        self.solutions_dir = root / "solutions"
+
+    @classmethod
+    def find(cls, explicit: Path | None = None, start: Path | None = None) -> Course:
+        """The course in `explicit`, in $GRADE_COURSE, or in the nearest folder above `start`."""
+        if explicit is None and os.environ.get(COURSE_ENV):
+            explicit = Path(os.environ[COURSE_ENV])
+        if explicit is not None:
+            if not (explicit / "exercises").is_dir():
+                raise UsageError(f"{explicit} is not a course: it has no exercises/ folder")
+            return cls(explicit.resolve())
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "exercises").is_dir() and any(
+                (d / "day.yaml").is_file() for d in (folder / "exercises").iterdir()
+            ):
+                return cls(folder)
+        raise UsageError(
+            "no course found here: run grade inside the course folder (the one with "
+            "exercises/), or pass --course DIR"
+        )
+
+    def display(self, path: Path) -> str:
+        """`path` relative to the course root, as instructors see it."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def day_names(self) -> list[str]:
+        """Every day folder that has a day.yaml, sorted."""
+        return sorted(
+            d.name
+            for d in self.exercises_dir.iterdir()
+            if d.is_dir() and (d / "day.yaml").is_file()
+        )
+
+    def resolve_day_name(self, name: str) -> str:
+        """Map what a user typed (day06, day6, 6) to a day folder, or raise a usage error."""
+        names = self.day_names()
+        if name in names:
+            return name
+        digits = re.fullmatch(r"(?:day)?0*(\d+)", name.lower())
+        if digits:
+            for candidate in names:
+                match = re.fullmatch(r"day0*(\d+)", candidate)
+                if match and match.group(1) == digits.group(1):
+                    return candidate
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        known = ", ".join(names) if names else "none"
+        raise UsageError(f"there is no day {name!r}.{hint} Days in this course: {known}")
+
+    def load_day(self, name: str) -> Day:
+        """Read a day and all its exercise specs; every problem found is raised together."""
+        name = self.resolve_day_name(name)
+        day_dir = self.exercises_dir / name
+        solutions_dir = self.solutions_dir / name
+        day_spec = load_day_spec(day_dir / "day.yaml", self.display(day_dir / "day.yaml"))
+        base_limits = day_spec.limits.over(DEFAULT_LIMITS)
+        problems: list[Problem] = []
+        exercises: list[Exercise] = []
+        for exercise_id in day_spec.exercises:
+            try:
+                exercises.append(
+                    self._load_exercise(name, exercise_id, day_dir, solutions_dir, base_limits)
+                )
+            except AuthoringError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise AuthoringError(problems)
+        return Day(name, day_spec, day_dir, solutions_dir, tuple(exercises))
+
+    def _load_exercise(
+        self,
+        day: str,
+        exercise_id: str,
+        day_dir: Path,
+        solutions_dir: Path,
+        base_limits: ResolvedLimits,
+    ) -> Exercise:
+        spec_path = day_dir / "specs" / f"{exercise_id}.yaml"
+        day_file = self.display(day_dir / "day.yaml")
+        if exercise_id in RESERVED_IDS:
+            raise AuthoringError(
+                [Problem(day_file, f"{exercise_id!r} is the name of a Python module; "
+                         "choose another exercise id", field="exercises")]
+            )
+        if not spec_path.is_file():
+            raise AuthoringError(
+                [Problem(day_file, f"exercise {exercise_id!r} has no spec: "
+                         f"{self.display(spec_path)} is missing", field="exercises")]
+            )
+        spec = load_exercise_spec(spec_path, self.display(spec_path))
+        student_file = exercise_id + KIND_FILE_SUFFIX[spec.kind]
+        exercise = Exercise(
+            id=exercise_id,
+            day=day,
+            spec=spec,
+            spec_path=spec_path,
+            student_file=student_file,
+            stub_path=day_dir / student_file,
+            solution_path=solutions_dir / student_file,
+        )
+        problems: list[Problem] = []
+        if not exercise.stub_path.is_file():
+            problems.append(
+                Problem(self.display(spec_path),
+                        f"the student file {self.display(exercise.stub_path)} is missing")
+            )
+        if isinstance(spec, CodeSpec):
+            checks = self._find_checks(spec, exercise_id, day_dir, solutions_dir, problems)
+            limits = spec.limits.over(base_limits)
+            exercise = replace(exercise, checks=checks, limits=limits)
+        elif isinstance(spec, QuizSpec):
+            exercise = replace(exercise, key_path=solutions_dir / "keys" / f"{exercise_id}.yaml")
+        elif isinstance(spec, EssaySpec):
+            pass
+        if problems:
+            raise AuthoringError(problems)
+        return exercise
+
+    def _find_checks(
+        self,
+        spec: CodeSpec,
+        exercise_id: str,
+        day_dir: Path,
+        solutions_dir: Path,
+        problems: list[Problem],
+    ) -> tuple[Check, ...]:
+        spec_file = self.display(day_dir / "specs" / f"{exercise_id}.yaml")
+        public_path = day_dir / "checks" / f"test_{exercise_id}.py"
+        hidden_path = solutions_dir / "checks" / f"test_{exercise_id}.py"
+        found: dict[str, tuple[str, Path]] = {}
+        for path, required in ((public_path, True), (hidden_path, False)):
+            if not path.is_file():
+                if required:
+                    problems.append(
+                        Problem(spec_file, f"the checks file {self.display(path)} is missing")
+                    )
+                continue
+            for name, (title, problem) in scan_checks(path, self.display(path)).items():
+                if problem:
+                    problems.append(problem)
+                elif name in found:
+                    problems.append(
+                        Problem(self.display(path), f"check {name} is defined in both "
+                                f"{self.display(found[name][1])} and here")
+                    )
+                else:
+                    found[name] = (title, path)
+        checks: list[Check] = []
+        for name, check_spec in spec.check_specs().items():
+            if name not in found:
+                if check_spec.visibility == "hidden" and not hidden_path.is_file():
+                    continue  # hidden checks run only where they are present
+                where = hidden_path if check_spec.visibility == "hidden" else public_path
+                problems.append(
+                    Problem(spec_file, f"check {name} is not defined in {self.display(where)}",
+                            field=f"checks.{name}")
+                )
+                continue
+            title, path = found[name]
+            expected = hidden_path if check_spec.visibility == "hidden" else public_path
+            if path != expected:
+                problems.append(
+                    Problem(spec_file, f"check {name} is {check_spec.visibility} but is defined "
+                            f"in {self.display(path)}; move it to {self.display(expected)}",
+                            field=f"checks.{name}")
+                )
+                continue
+            checks.append(Check(name, title, check_spec, path))
+        for name, (_title, path) in found.items():
+            if name not in spec.checks:
+                problems.append(
+                    Problem(self.display(path), f"check {name} has no points in {spec_file}; "
+                            f"add `{name}: 1` under `checks:`")
+                )
+        return tuple(checks)
+
+
+def scan_checks(path: Path, display: str) -> dict[str, tuple[str, Problem | None]]:
+    """The check functions of a checks file and their titles, read without running it."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=display)
+    except SyntaxError as error:
+        return {
+            "": ("", Problem(display, f"not valid Python: {error.msg}", error.lineno,
+                             error.offset))
+        }
+    except (OSError, UnicodeDecodeError) as error:
+        return {"": ("", Problem(display, f"cannot read the file: {error}"))}
+    checks: dict[str, tuple[str, Problem | None]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            doc = ast.get_docstring(node)
+            title = doc.strip().splitlines()[0] if doc and doc.strip() else ""
+            problem = None if title else Problem(
+                display, f"check {node.name} needs a docstring: its first line is the title "
+                "students see", node.lineno, node.col_offset + 1)
+            checks[node.name] = (title, problem)
+    return checks
+

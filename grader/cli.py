@@ -1,0 +1,241 @@
+"""The `grade` command: parse the command line, call the library, print, set the exit status.
+
+    grade DAY [EXERCISE ...] [--submission DIR | --solutions] [--format terminal|json]
+    grade list
+
+Exit status: 0 everything passed, 1 some checks failed, 2 usage or authoring error,
+3 internal grader error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from grader import __version__
+from grader.catalog import Course, Day
+from grader.errors import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_PASSED,
+    EXIT_USAGE,
+    AuthoringError,
+    GraderError,
+)
+from grader.feedback import points_text
+from grader.plan import make_plan
+from grader.reporters import json as json_report
+from grader.reporters import terminal
+from grader.runner import grade
+from grader.spec import CodeSpec, EssaySpec, QuizSpec, to_points
+
+FORMATS = ("terminal", "json")
+_SYMBOLS = "✓✗○—"
+
+
+class GradeGroup(click.Group):
+    """A group whose first argument may be a day instead of a command: `grade day06`."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "day", self.commands["day"], args
+        return super().resolve_command(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("grade", "DAY [EXERCISE]... [OPTIONS]\n       grade COMMAND")
+
+
+def _console_encoding() -> str:
+    return getattr(sys.stdout, "encoding", None) or "ascii"
+
+
+def _can_print_unicode() -> bool:
+    try:
+        _SYMBOLS.encode(_console_encoding())
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _use_colour(choice: bool | None) -> bool:
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def _echo(text: str) -> None:
+    """Print `text`, replacing what the console cannot show instead of crashing."""
+    encoding = _console_encoding()
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.encode(encoding, "replace").decode(encoding, "replace")
+    click.echo(text, nl=False, color=True)
+
+
+def _fail(error: GraderError) -> None:
+    if isinstance(error, AuthoringError):
+        _err(f"grade: {len(error.problems)} problem(s) in the course files:")
+        for problem in error.problems:
+            _err(f"  {problem}")
+    else:
+        _err(f"grade: {error}")
+    sys.exit(error.exit_status)
+
+
+def _err(text: str) -> None:
+    encoding = getattr(sys.stderr, "encoding", None) or "ascii"
+    click.echo(text.encode(encoding, "replace").decode(encoding, "replace"), err=True)
+
+
+def _guard(function: Callable[..., int]) -> Callable[..., None]:
+    """Run a command body, mapping every outcome to its exit status and never a traceback."""
+
+    def run(**kwargs: Any) -> None:
+        try:
+            status = function(**kwargs)
+        except GraderError as error:
+            _fail(error)
+        except KeyboardInterrupt:
+            _err("grade: interrupted")
+            sys.exit(130)
+        except Exception as error:  # a bug of ours: say so, briefly, and exit 3
+            _err("grade: internal error: this is a bug in the grader, not in your work. "
+                 "Please report it with the lines below.")
+            _err(f"  {type(error).__name__}: {error}")
+            if os.environ.get("GRADE_DEBUG"):
+                _err(traceback.format_exc())
+            else:
+                _err("  (set GRADE_DEBUG=1 to see the full traceback)")
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(status)
+
+    run.__name__ = function.__name__
+    run.__doc__ = function.__doc__
+    return run
+
+
+course_option = click.option(
+    "--course", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The course folder (default: the one containing the current folder, or $GRADE_COURSE).",
+)
+
+
+@click.group(cls=GradeGroup, invoke_without_command=False,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grade")
+def cli() -> None:
+    """Grade your work on a day of the course.
+
+    \b
+      grade day06                  grade every exercise of day06
+      grade day06 chinchilla       grade one exercise
+      grade day06 --format json    machine-readable results
+      grade list                   the days and their exercises
+    """
+
+
+@cli.command("day", hidden=True)
+@click.argument("day_name", metavar="DAY")
+@click.argument("exercises", nargs=-1, metavar="[EXERCISE]...")
+@click.option("--submission", type=click.Path(path_type=Path), default=None,
+              help="Grade the student files found in this folder (named as in exercises/DAY).")
+@click.option("--solutions", is_flag=True, help="Grade the reference solutions.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="terminal",
+              show_default=True, help="How to print the results.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the results to this file instead of the screen.")
+@click.option("--color/--no-color", default=None,
+              help="Colour the terminal report (default: only on a terminal, never with "
+                   "NO_COLOR set).")
+@course_option
+@_guard
+def grade_day(
+    day_name: str,
+    exercises: tuple[str, ...],
+    submission: Path | None,
+    solutions: bool,
+    output_format: str,
+    output: Path | None,
+    color: bool | None,
+    course: Path | None,
+) -> int:
+    """Grade DAY (all its exercises, or the EXERCISEs named)."""
+    found = Course.find(course)
+    day = found.load_day(day_name)
+    plan = make_plan(found, day, list(exercises) or None, submission, solutions)
+    run = grade(plan)
+    if output_format == "json":
+        text = json_report.render(run, ascii_only=output is None and not _utf8_console())
+    else:
+        unicode = _can_print_unicode() if output is None else True
+        style = terminal.Style(color=_use_colour(color) and output is None, unicode=unicode)
+        text = terminal.render(run, style)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise GraderError(f"cannot write {output}: {error.strerror}") from None
+    else:
+        _echo(text)
+    if run.grader_errors:
+        return EXIT_INTERNAL
+    return EXIT_PASSED if run.passed else EXIT_FAILED
+
+
+def _utf8_console() -> bool:
+    return _console_encoding().lower().replace("-", "") == "utf8"
+
+
+@cli.command("list")
+@course_option
+@_guard
+def list_days(course: Path | None) -> int:
+    """List the days and their exercises, with points."""
+    found = Course.find(course)
+    status = EXIT_PASSED
+    for name in found.day_names():
+        try:
+            day = found.load_day(name)
+        except AuthoringError as error:
+            _echo(f"{name}  (cannot be read: {len(error.problems)} problem(s); "
+                  f"the first: {error.problems[0]})\n")
+            status = EXIT_USAGE
+            continue
+        _echo(_day_listing(day))
+    return status
+
+
+def _day_listing(day: Day) -> str:
+    rows = [(e.id, e.kind, _exercise_points(e.spec, e), e.title) for e in day.exercises]
+    total = sum((r[2] for r in rows), to_points(0))
+    lines = [f"{day.name}  {day.title}  ({points_text(total)} points)"]
+    width = max(len(r[0]) for r in rows)
+    for exercise_id, kind, points, title in rows:
+        lines.append(f"  {exercise_id.ljust(width)}  {kind.ljust(5)}  "
+                     f"{points_text(points).rjust(3)}  {title}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _exercise_points(spec: CodeSpec | QuizSpec | EssaySpec, exercise: Any) -> Any:
+    if isinstance(spec, CodeSpec):
+        return sum((to_points(c.spec.points) for c in exercise.checks), to_points(0))
+    if isinstance(spec, QuizSpec):
+        return sum((to_points(q.points) for q in spec.questions), to_points(0))
+    return sum((to_points(c.points) for c in spec.criteria), to_points(0))
+
+
+def main() -> None:
+    """Entry point of the `grade` console script."""
+    cli(prog_name="grade")

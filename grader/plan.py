@@ -1,0 +1,157 @@
+"""What a grading run will do: which exercises, whose files, with which checks and limits.
+
+A plan is decided before anything runs, and the code exercises' part of it is handed as plain
+JSON to the check session, the process that runs the checks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.catalog import Course, Day, Exercise
+from grader.errors import UsageError
+from grader.spec import ResolvedLimits
+
+
+@dataclass(frozen=True)
+class Job:
+    """One exercise to grade, and the student's file to grade it on."""
+
+    exercise: Exercise
+    source: Path  # the student's file as found (it may be missing)
+    display: str  # that file as the user knows it
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    """A day (or part of it) to grade on one submission."""
+
+    course: Course
+    day: Day
+    jobs: tuple[Job, ...]
+    submission_label: str  # where the files come from, for reports
+
+    @property
+    def code_jobs(self) -> tuple[Job, ...]:
+        return tuple(j for j in self.jobs if j.exercise.kind == "code")
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it, else absolute."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def make_plan(
+    course: Course,
+    day: Day,
+    exercise_ids: list[str] | None = None,
+    submission: Path | None = None,
+    solutions: bool = False,
+) -> GradingPlan:
+    """The plan to grade `exercise_ids` (all when None) of `day` on a submission folder.
+
+    The folder is the day's exercises/ folder by default, `submission` when given, or the day's
+    solutions/ folder with `solutions`.
+    """
+    if solutions and submission is not None:
+        raise UsageError("use either --solutions or --submission, not both")
+    if solutions:
+        folder = day.solutions_dir
+        if not folder.is_dir():
+            raise UsageError(
+                f"{course.display(folder)} does not exist: this copy of the course has no "
+                "reference solutions"
+            )
+        label = course.display(folder)
+    elif submission is not None:
+        folder = submission.resolve()
+        if not folder.is_dir():
+            raise UsageError(f"--submission {submission}: no such folder")
+        label = display_path(folder)
+    else:
+        folder = day.dir
+        label = course.display(folder)
+    exercises = (
+        list(day.exercises) if not exercise_ids else [day.exercise(i) for i in exercise_ids]
+    )
+    jobs = []
+    for exercise in exercises:
+        source = folder / exercise.student_file
+        shown = (
+            course.display(source) if folder in (day.dir, day.solutions_dir)
+            else display_path(source)
+        )
+        jobs.append(Job(exercise, source, shown))
+    return GradingPlan(course, day, tuple(jobs), label)
+
+
+# --- the check session's part --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    name: str
+    file: str
+
+
+@dataclass(frozen=True)
+class SessionExercise:
+    id: str
+    source: str
+    display: str
+    limits: dict[str, Any]
+    checks: tuple[SessionCheck, ...]
+
+    @property
+    def resolved_limits(self) -> ResolvedLimits:
+        return ResolvedLimits(**self.limits)
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """Everything the check session needs, as plain data."""
+
+    course_root: str
+    workdir: str
+    key: str  # authenticates the session's records
+    exercises: tuple[SessionExercise, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SessionPlan:
+        exercises = tuple(
+            SessionExercise(
+                id=e["id"], source=e["source"], display=e["display"], limits=e["limits"],
+                checks=tuple(SessionCheck(**c) for c in e["checks"]),
+            )
+            for e in data["exercises"]
+        )
+        return cls(data["course_root"], data["workdir"], data["key"], exercises)
+
+
+def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
+    """The check session's part of `plan`: the code exercises."""
+    return SessionPlan(
+        course_root=str(plan.course.root),
+        workdir=str(workdir),
+        key=key,
+        exercises=tuple(
+            SessionExercise(
+                id=job.exercise.id,
+                source=str(job.source),
+                display=job.display,
+                limits=asdict(job.exercise.limits),
+                checks=tuple(SessionCheck(c.name, str(c.path)) for c in job.exercise.checks),
+            )
+            for job in plan.code_jobs
+        ),
+    )

@@ -1,0 +1,318 @@
+"""The pytest plugin of the check session: sandboxes, settings and one verdict per check.
+
+It starts one sandbox per code exercise, gives checks the `submission` fixture, makes hypothesis
+deterministic, keeps each exercise within its time limit, and turns every outcome into a record
+of plain data. Verdicts come only from here: nothing the student's process prints or returns is
+read as one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import Flaky
+
+from grader.checks import CheckFailed
+from grader.plan import SessionExercise, SessionPlan
+from grader.results import Failure, FailureKind, Status
+from grader.sandbox.host import (
+    BadReturn,
+    MissingFunction,
+    Sandbox,
+    SandboxConfig,
+    SandboxStop,
+    SandboxTimeout,
+    StudentException,
+    Submission,
+    recent_returns,
+    short_repr,
+)
+
+Record = dict[str, Any]
+BASE_PROFILE = "grading"
+
+
+def register_profiles() -> None:
+    """The hypothesis settings every grading uses: same examples every run, no database."""
+    settings.register_profile(
+        BASE_PROFILE,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        report_multiple_bugs=False,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+@dataclass
+class _Outcome:
+    status: Status = Status.PASS
+    failure: Failure | None = None
+    duration: float = 0.0
+    output: list[str] = field(default_factory=list)
+
+
+def _example(error: BaseException) -> str | None:
+    """The failing input hypothesis found, from the note it attaches to the exception.
+
+    Hypothesis writes `test_name(\n    submission=..., \n    a=1,\n)`; students need `a=1`.
+    """
+    for note in getattr(error, "__notes__", None) or []:
+        if isinstance(note, str) and note.startswith(("Falsifying example", "Failing test case")):
+            _, _, body = note.partition(": ")
+            lines = body.strip().splitlines()
+            if len(lines) >= 2 and lines[0].endswith("(") and lines[-1] == ")":
+                lines = lines[1:-1]
+            arguments = [line.strip().rstrip(",") for line in lines]
+            return ", ".join(a for a in arguments if a and not a.startswith("submission="))
+    return None
+
+
+def _function_of(call: str | None) -> str:
+    return call.partition("(")[0] if call else "this function"
+
+
+def classify(error: BaseException, display: str) -> tuple[Status, Failure]:
+    """The status and facts of a check that raised `error`."""
+    example = _example(error)
+    if isinstance(error, BaseExceptionGroup):
+        inner = next((e for e in error.exceptions if isinstance(e, SandboxStop
+                                                               | StudentException)), None)
+        error = inner or error.exceptions[0]
+        example = example or _example(error)
+    status, failure = _classify(error, display)
+    if example and failure.example is None:
+        failure = Failure(**{**asdict(failure), "example": example})
+    return status, failure
+
+
+def _classify(error: BaseException, display: str) -> tuple[Status, Failure]:
+    if isinstance(error, SandboxStop):
+        status = Status.TIMEOUT if isinstance(error, SandboxTimeout) else Status.ERROR
+        return status, error.failure
+    if isinstance(error, StudentException):
+        call = error.call
+        if isinstance(error, MissingFunction):
+            return Status.ERROR, Failure(
+                FailureKind.MISSING_FUNCTION,
+                f"{display} has no function {error.function}(); the checks call it by that name",
+                call=call)
+        if isinstance(error, BadReturn):
+            return Status.FAIL, Failure(FailureKind.BAD_RETURN, f"{call} {error.student_message}",
+                                        call=call)
+        if error.is_not_implemented:
+            return Status.NOT_IMPLEMENTED, Failure(
+                FailureKind.NOT_IMPLEMENTED, f"{_function_of(call)} is not implemented yet",
+                call=call)
+        if error.is_exit:
+            return Status.ERROR, Failure(
+                FailureKind.EXIT,
+                f"{call} raised {error.type_name}: a function should return its result, not "
+                "end the program", call=call, traceback=error.student_traceback)
+        return Status.ERROR, Failure(
+            FailureKind.STUDENT_EXCEPTION, f"{call} raised {error}", call=call,
+            traceback=error.student_traceback)
+    if isinstance(error, CheckFailed):
+        return Status.FAIL, Failure(FailureKind.MISMATCH, error.summary, call=error.call,
+                                    expected=error.expected, got=error.got)
+    last = recent_returns[-1] if recent_returns else None
+    message = str(error).strip()
+    if isinstance(error, pytest.fail.Exception) and message.startswith("DID NOT RAISE"):
+        expected = message.removeprefix("DID NOT RAISE").strip()
+        if last is not None:
+            return Status.FAIL, Failure(
+                FailureKind.MISMATCH,
+                f"{last[1]} returned {short_repr(last[0])}; expected it to raise {expected}",
+                call=last[1], got=short_repr(last[0]))
+        return Status.FAIL, Failure(FailureKind.MISMATCH, f"your code did not raise {expected}")
+    if isinstance(error, AssertionError | pytest.fail.Exception):
+        first_line = message.splitlines()[0] if message else "a check failed"
+        return Status.FAIL, Failure(
+            FailureKind.ASSERTION, first_line, call=last[1] if last else None,
+            got=short_repr(last[0]) if last else None, detail=message or None)
+    if isinstance(error, Flaky):
+        return Status.FAIL, Failure(
+            FailureKind.MISMATCH,
+            "your code gave different results when called again with the same input: does it "
+            "keep state between calls, or use randomness?")
+    return Status.ERROR, Failure(
+        FailureKind.CHECK_ERROR,
+        f"the check could not examine your result ({type(error).__name__}: "
+        f"{message.splitlines()[0] if message else ''})",
+        call=last[1] if last else None, got=short_repr(last[0]) if last else None)
+
+
+class GradingPlugin:
+    """Registered with pytest.main in the check session; see the module docstring."""
+
+    def __init__(self, plan: SessionPlan, emit: Callable[[Record], None]) -> None:
+        self.plan = plan
+        self.emit = emit
+        self.exercises = {e.id: e for e in plan.exercises}
+        self.file_exercise: dict[Path, SessionExercise] = {}
+        self.wanted: dict[tuple[Path, str], SessionExercise] = {}
+        for exercise in plan.exercises:
+            for check in exercise.checks:
+                path = Path(check.file).resolve()
+                self.file_exercise[path] = exercise
+                self.wanted[(path, check.name)] = exercise
+        self.sandboxes: dict[str, Sandbox] = {}
+        self.pending: dict[tuple[str, str], int] = {}
+        self.outcomes: dict[tuple[str, str], _Outcome] = {}
+        self.item_check: dict[str, tuple[str, str]] = {}
+        self.item_started: dict[str, float] = {}
+        self.collect_errors: dict[str, str] = {}
+        self.emitted: set[tuple[str, str]] = set()
+
+    # -- session --
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        register_profiles()
+        settings.load_profile(BASE_PROFILE)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        workdir = Path(self.plan.workdir)
+        for exercise in self.plan.exercises:
+            sandbox = Sandbox(SandboxConfig(
+                exercise_id=exercise.id,
+                source_path=Path(exercise.source),
+                display_path=exercise.display,
+                workdir=workdir / exercise.id,
+                limits=exercise.resolved_limits,
+            ))
+            sandbox.start()
+            self.sandboxes[exercise.id] = sandbox
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        for exercise in self.plan.exercises:
+            for check in exercise.checks:
+                key = (exercise.id, check.name)
+                if key in self.emitted:
+                    continue
+                reason = self.collect_errors.get(exercise.id)
+                summary = (
+                    f"the checks of this exercise could not be loaded: {reason}" if reason
+                    else "this check did not run"
+                )
+                self._emit_check(key, _Outcome(Status.ERROR, Failure(FailureKind.CHECK_ERROR,
+                                                                     summary)))
+        for exercise_id, sandbox in self.sandboxes.items():
+            load = sandbox.load_failure
+            self.emit({
+                "type": "exercise",
+                "exercise": exercise_id,
+                "load_failure": asdict(load.failure) if load is not None else None,
+                "encoding_note": sandbox.encoding_note,
+                "collect_error": self.collect_errors.get(exercise_id),
+            })
+            sandbox.close()
+
+    # -- collection --
+
+    def pytest_collectstart(self, collector: pytest.Collector) -> None:
+        if isinstance(collector, pytest.Module):
+            exercise = self.file_exercise.get(Path(collector.path).resolve())
+            if exercise is not None:
+                # hypothesis takes its settings when a check is defined, so set them per file
+                name = f"{BASE_PROFILE}-{exercise.id}"
+                settings.register_profile(
+                    name, settings.get_profile(BASE_PROFILE),
+                    max_examples=exercise.resolved_limits.max_examples,
+                )
+                settings.load_profile(name)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            path = Path(report.fspath).resolve() if report.fspath else None
+            exercise = self.file_exercise.get(path) if path else None
+            text = str(report.longrepr).strip().splitlines()
+            reason = text[-1] if text else "unknown error"
+            if exercise is not None:
+                self.collect_errors[exercise.id] = reason
+        settings.load_profile(BASE_PROFILE)
+
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        order = {key: n for n, key in enumerate(self.wanted)}
+        kept = []
+        for item in items:
+            name = getattr(item, "originalname", item.name)
+            key = (Path(item.path).resolve(), name)
+            exercise = self.wanted.get(key)
+            if exercise is None:
+                continue
+            check_key = (exercise.id, name)
+            self.item_check[item.nodeid] = check_key
+            self.pending[check_key] = self.pending.get(check_key, 0) + 1
+            kept.append(item)
+        kept.sort(key=lambda i: order[(Path(i.path).resolve(), getattr(i, "originalname",
+                                                                         i.name))])
+        items[:] = kept
+
+    # -- running --
+
+    @pytest.fixture(scope="module")
+    def submission(self, request: pytest.FixtureRequest) -> Submission:
+        exercise = self.file_exercise[Path(request.path).resolve()]
+        return Submission(self.sandboxes[exercise.id])
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        recent_returns.clear()
+        exercise_id, _ = self.item_check[item.nodeid]
+        sandbox = self.sandboxes[exercise_id]
+        now = time.monotonic()
+        self.item_started[item.nodeid] = now
+        if sandbox.exercise_deadline is None:
+            sandbox.exercise_deadline = now + sandbox.limits.exercise_timeout
+        elif now >= sandbox.exercise_deadline:
+            raise SandboxTimeout(
+                "not run: the earlier checks used up this exercise's time limit "
+                f"({sandbox.limits.exercise_timeout:g}s in all)"
+            )
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, Any, None]:
+        yield
+        key = self.item_check.get(item.nodeid)
+        if key is None:
+            return
+        outcome = self.outcomes.setdefault(key, _Outcome())
+        if call.excinfo is not None and outcome.status is Status.PASS:
+            display = self.exercises[key[0]].display
+            outcome.status, outcome.failure = classify(call.excinfo.value, display)
+
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        key = self.item_check.get(nodeid)
+        if key is None:
+            return
+        outcome = self.outcomes.setdefault(key, _Outcome())
+        outcome.duration += time.monotonic() - self.item_started.get(nodeid, time.monotonic())
+        output = self.sandboxes[key[0]].take_output()
+        if output:
+            outcome.output.append(output)
+        self.pending[key] -= 1
+        if self.pending[key] == 0:
+            self._emit_check(key, outcome)
+
+    def _emit_check(self, key: tuple[str, str], outcome: _Outcome) -> None:
+        self.emitted.add(key)
+        self.emit({
+            "type": "check",
+            "exercise": key[0],
+            "check": key[1],
+            "status": outcome.status.value,
+            "failure": asdict(outcome.failure) if outcome.failure else None,
+            "output": "".join(outcome.output),
+            "duration": round(outcome.duration, 4),
+        })

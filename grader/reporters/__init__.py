@@ -1,0 +1,1 @@
+"""Renderings of a grading run: each reads the results model, none changes it."""

@@ -1,0 +1,67 @@
+"""The project's own JSON report: the whole run, every exercise, every check.
+
+Top level `score`, `max_score`, `exercises` (each `id`, `score`, `max_score`, `checks`: each
+`name`, `status`, `score`, `max_score`, `message`). Points are exact in the model and rounded once
+here; totals are summed before rounding, so every format shows the same figures.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grader import __version__
+from grader.feedback import check_message, failure_lines, points_value
+from grader.results import ExerciseResult, GradingRun
+
+SCHEMA_VERSION = 1
+
+
+def as_dict(run: GradingRun) -> dict[str, Any]:
+    """The report as plain data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "grader_version": __version__,
+        "day": run.day,
+        "title": run.title,
+        "submission": run.submission,
+        "score": points_value(run.score),
+        "max_score": points_value(run.max_score),
+        "passed": run.passed,
+        "exercises": [_exercise(e) for e in run.exercises],
+        "grader_errors": list(run.grader_errors),
+    }
+
+
+def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
+    return {
+        "id": exercise.id,
+        "title": exercise.title,
+        "kind": exercise.kind,
+        "file": exercise.file,
+        "score": points_value(exercise.score),
+        "max_score": points_value(exercise.max_score),
+        "passed": exercise.passed,
+        "provisional": exercise.provisional,
+        "problem": "\n".join(failure_lines(exercise.problem)) if exercise.problem else None,
+        "hint": exercise.hint,
+        "notes": list(exercise.notes),
+        "checks": [
+            {
+                "id": check.id,
+                "name": check.title,
+                "status": check.status.value,
+                "score": points_value(check.score),
+                "max_score": points_value(check.max_score),
+                "message": check_message(check),
+                "output": check.output,
+                "hidden": check.hidden,
+            }
+            for check in exercise.checks
+        ],
+    }
+
+
+def render(run: GradingRun, ascii_only: bool = False) -> str:
+    """The report as JSON text."""
+    return json.dumps(as_dict(run), indent=2, ensure_ascii=ascii_only) + "\n"

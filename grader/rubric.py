@@ -1,0 +1,218 @@
+"""Essays: scoring a student's Markdown against the rubric in its spec.
+
+A criterion is met when enough real sentences carry its evidence: a sentence counts when it uses
+a term from enough of the criterion's evidence groups, and it reads as prose (long enough, built
+with ordinary function words, not a list of keywords). The text of the stub (instructions,
+headings) is removed first, so an untouched essay reads as not written. Results are marked
+provisional: an instructor may change them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from grader.plan import Job
+from grader.results import CheckResult, ExerciseResult, Failure, FailureKind, Status
+from grader.spec import Criterion, EssaySpec, to_points
+from grader.student_files import StudentFileError, read_student_text
+
+MIN_SENTENCE_WORDS = 6
+MIN_FUNCTION_WORDS = 2
+MAX_EVIDENCE_SHARE = 0.5  # at most this share of a sentence's words may be evidence terms
+
+FUNCTION_WORDS = frozenset("""
+a an the this that these those it its they them their there here we our you your i my me he she
+his her is are was were be been being am do does did has have had can could will would should may
+might must shall of to in on at by for with from into onto about as than then so because since
+while when where which who whom whose what why how if unless until although though but and or nor
+not no also just only even more most less very much many such both each every some any all other
+""".split())
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, as a word count sees them."""
+    return _WORD.findall(text)
+
+
+def essay_body(text: str, stub: str) -> str:
+    """The student's own writing: comments, code blocks and the stub's lines removed."""
+    stub_lines = {_normalise(line) for line in _COMMENT.sub("", stub).splitlines()}
+    stub_lines.discard("")
+    text = _FENCE.sub("", _COMMENT.sub("", text))
+    kept = [line for line in text.splitlines() if _normalise(line) not in stub_lines]
+    return "\n".join(kept)
+
+
+def _normalise(line: str) -> str:
+    return " ".join(line.split()).lower()
+
+
+def sentences(body: str) -> list[str]:
+    """Sentences of the body: split at end punctuation, and at paragraph and list breaks."""
+    result = []
+    for block in re.split(r"\n\s*\n", body):
+        for line in _split_lines(block):
+            line = _MARKUP.sub("", line).strip()
+            result.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return result
+
+
+def _split_lines(block: str) -> Iterable[str]:
+    """Join the lines of a paragraph, keeping list items and headings apart."""
+    current: list[str] = []
+    for line in block.splitlines():
+        if _MARKUP.match(line) and current:
+            yield " ".join(current)
+            current = []
+        current.append(line.strip())
+    if current:
+        yield " ".join(current)
+
+
+@dataclass(frozen=True)
+class _Term:
+    pattern: re.Pattern[str]
+    words: int
+
+
+def _compile_term(term: str) -> _Term:
+    prefix = term.endswith("*")
+    phrase = term.rstrip("*").strip()
+    parts = [re.escape(p) for p in phrase.split()]
+    body = r"\s+".join(parts)
+    regex = rf"(?<![\w-]){body}" + (r"[\w'’-]*" if prefix else r"(?![\w])")
+    return _Term(re.compile(regex, re.IGNORECASE), len(parts))
+
+
+def is_prose(sentence: str, evidence_words: int) -> bool:
+    """Whether a sentence reads as prose rather than a list of keywords."""
+    tokens = words(sentence)
+    if len(tokens) < MIN_SENTENCE_WORDS:
+        return False
+    function = sum(1 for t in tokens if t.lower() in FUNCTION_WORDS)
+    if function < MIN_FUNCTION_WORDS:
+        return False
+    return evidence_words <= MAX_EVIDENCE_SHARE * len(tokens)
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    criterion: Criterion
+    met: bool
+    evidence: tuple[str, ...]
+
+
+def score_criterion(criterion: Criterion, sentence_list: list[str]) -> CriterionScore:
+    """Whether `criterion` is met by `sentence_list`, and the sentences that showed it."""
+    groups = [[_compile_term(t) for t in group] for group in criterion.evidence]
+    need = criterion.need or len(groups)
+    found: dict[str, str] = {}
+    for sentence in sentence_list:
+        matched_groups = 0
+        evidence_words = 0
+        for group in groups:
+            hits = [t for t in group if t.pattern.search(sentence)]
+            if hits:
+                matched_groups += 1
+                evidence_words += sum(
+                    t.words * len(t.pattern.findall(sentence)) for t in hits
+                )
+        if matched_groups >= need and is_prose(sentence, evidence_words):
+            found.setdefault(_normalise(sentence), sentence)
+    evidence = tuple(found.values())
+    return CriterionScore(criterion, len(evidence) >= criterion.sentences, evidence)
+
+
+@dataclass(frozen=True)
+class EssayScore:
+    word_count: int
+    criteria: tuple[CriterionScore, ...]
+    too_short: bool
+    cut_at: int | None  # words read, when the essay is over the maximum
+
+
+def score_essay(text: str, stub: str, spec: EssaySpec) -> EssayScore:
+    """Score the essay `text` against `spec`'s rubric."""
+    body = essay_body(text, stub)
+    count = len(words(body))
+    cut_at = None
+    if spec.words.max is not None and count > spec.words.max:
+        cut_at = spec.words.max
+        body = _first_words(body, spec.words.max)
+    found = sentences(body)
+    return EssayScore(
+        word_count=count,
+        criteria=tuple(score_criterion(c, found) for c in spec.criteria),
+        too_short=0 < count < spec.words.min,
+        cut_at=cut_at,
+    )
+
+
+def _first_words(body: str, limit: int) -> str:
+    matches = list(_WORD.finditer(body))
+    return body[: matches[limit - 1].end()] + "." if len(matches) >= limit else body
+
+
+def grade_essay(job: Job) -> ExerciseResult:
+    """Score a student's essay for one essay exercise."""
+    exercise = job.exercise
+    spec = exercise.spec
+    assert isinstance(spec, EssaySpec)
+    notes: list[str] = []
+    problem = None
+    try:
+        stub, _ = read_student_text(exercise.stub_path, str(exercise.stub_path))
+    except StudentFileError:
+        stub = ""
+    try:
+        text, note = read_student_text(job.source, job.display)
+        if note:
+            notes.append(f"{job.display}: {note}")
+    except StudentFileError as error:
+        kind = FailureKind.MISSING_FILE if error.missing else FailureKind.UNREADABLE_FILE
+        problem = Failure(kind, str(error))
+        text = ""
+    score = score_essay(text, stub, spec)
+    if problem is None and score.too_short:
+        problem = Failure(
+            FailureKind.WORD_COUNT,
+            f"the essay has {score.word_count} words; write at least {spec.words.min} "
+            "to earn points",
+        )
+    if score.cut_at is not None:
+        notes.append(f"The essay has {score.word_count} words; only the first "
+                     f"{score.cut_at} were read (the limit).")
+    checks = [_criterion_result(c, score, problem) for c in score.criteria]
+    return ExerciseResult(
+        id=exercise.id, title=exercise.title, kind="essay", file=job.display,
+        checks=tuple(checks), hint=spec.hint, problem=problem, provisional=True,
+        notes=tuple(notes),
+    )
+
+
+def _criterion_result(scored: CriterionScore, score: EssayScore,
+                      problem: Failure | None) -> CheckResult:
+    criterion = scored.criterion
+    points = to_points(criterion.points)
+    if score.word_count == 0 and problem is None:
+        return CheckResult(criterion.id, criterion.description, Status.NOT_IMPLEMENTED,
+                           Fraction(0), points,
+                           Failure(FailureKind.NOT_IMPLEMENTED, "not written yet"))
+    if problem is not None:
+        summary = ("would be met, but " if scored.met else "") + "the essay is not scored: " \
+            "see above"
+        return CheckResult(criterion.id, criterion.description, Status.FAIL, Fraction(0),
+                           points, Failure(problem.kind, summary, detail=criterion.missed))
+    if scored.met:
+        return CheckResult(criterion.id, criterion.description, Status.PASS, points, points,
+                           feedback=criterion.met)
+    return CheckResult(criterion.id, criterion.description, Status.FAIL, Fraction(0), points,
+                       Failure(FailureKind.CRITERION_MISSED, criterion.missed))

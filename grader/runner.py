@@ -1,0 +1,225 @@
+"""Carrying out a plan: code exercises in the check session, quizzes and essays here.
+
+The check session runs in its own process, started first so that it loads pytest and the
+students' files while quizzes and essays are graded in this one. Its records are read back,
+authenticated, and turned into results; a check without a record scores 0 and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+from queue import Empty, Queue
+from typing import IO, Any
+
+from grader.check_session import sign
+from grader.plan import GradingPlan, Job, session_plan
+from grader.quiz import grade_quiz
+from grader.results import (
+    CheckResult,
+    ExerciseResult,
+    Failure,
+    FailureKind,
+    GradingRun,
+    Status,
+)
+from grader.rubric import grade_essay
+from grader.spec import to_points
+
+STARTUP_ALLOWANCE = 60.0  # seconds for the check session to start, beyond the exercises' limits
+
+
+def grade(plan: GradingPlan) -> GradingRun:
+    """Grade every job of `plan` and return the results, in the day's order."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="grade-") as workdir:
+        session = CheckSession(plan, Path(workdir)) if plan.code_jobs else None
+        results: dict[str, ExerciseResult] = {}
+        for job in plan.jobs:
+            if job.exercise.kind == "quiz":
+                results[job.exercise.id] = grade_quiz(job)
+            elif job.exercise.kind == "essay":
+                results[job.exercise.id] = grade_essay(job)
+        errors: list[str] = []
+        if session is not None:
+            code_results, errors = session.finish()
+            results.update(code_results)
+    return GradingRun(
+        day=plan.day.name,
+        title=plan.day.title,
+        submission=plan.submission_label,
+        exercises=tuple(results[job.exercise.id] for job in plan.jobs),
+        grader_errors=tuple(errors),
+        duration=time.monotonic() - started,
+    )
+
+
+class CheckSession:
+    """The check session process, started at once and read until it is done."""
+
+    def __init__(self, plan: GradingPlan, workdir: Path) -> None:
+        self.plan = plan
+        self.key = secrets.token_hex(32)
+        self.deadline = time.monotonic() + STARTUP_ALLOWANCE + sum(
+            j.exercise.limits.load_timeout + j.exercise.limits.exercise_timeout
+            for j in plan.code_jobs
+        )
+        self.log = tempfile.TemporaryFile(dir=workdir)
+        env = dict(os.environ)
+        env.update({
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "PYTHONIOENCODING": "utf-8",
+        })
+        env.pop("PYTEST_ADDOPTS", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "grader.check_session"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=env,
+            cwd=workdir,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        data = session_plan(plan, workdir / "session", self.key).to_json()
+        self.process.stdin.write(json.dumps(data).encode("utf-8"))
+        self.process.stdin.close()
+        self.lines: Queue[bytes] = Queue()
+        threading.Thread(target=_pump_lines, args=(self.process.stdout, self.lines),
+                         daemon=True).start()
+
+    def finish(self) -> tuple[dict[str, ExerciseResult], list[str]]:
+        """Wait for the session; the results of its exercises and any grader errors."""
+        checks: dict[tuple[str, str], dict[str, Any]] = {}
+        exercises: dict[str, dict[str, Any]] = {}
+        errors: list[str] = []
+        done = False
+        while not done:
+            try:
+                line = self.lines.get(timeout=max(0.0, self.deadline - time.monotonic()))
+            except Empty:
+                errors.append("grading took longer than every limit allows and was stopped")
+                break
+            if not line:
+                break
+            record = self._verify(line, errors)
+            if record is None:
+                continue
+            kind = record.get("type")
+            if kind == "check":
+                checks[(str(record["exercise"]), str(record["check"]))] = record
+            elif kind == "exercise":
+                exercises[str(record["exercise"])] = record
+            elif kind == "session_error":
+                errors.append(str(record.get("message")))
+            elif kind == "done":
+                done = True
+        self._stop()
+        if not done and not errors:
+            errors.append(f"the check session ended unexpectedly (status "
+                          f"{self.process.returncode}): {self._log_tail()}")
+        results = {
+            job.exercise.id: _code_result(job, checks, exercises.get(job.exercise.id))
+            for job in self.plan.code_jobs
+        }
+        return results, errors
+
+    def _verify(self, line: bytes, errors: list[str]) -> dict[str, Any] | None:
+        text = line.decode("utf-8", "surrogatepass").rstrip("\n")
+        mac, _, body = text.partition(" ")
+        if not secrets.compare_digest(mac, sign(self.key, body)):
+            errors.append("a result record failed authentication and was ignored")
+            return None
+        record = json.loads(body)
+        return record if isinstance(record, dict) else None
+
+    def _stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def _log_tail(self) -> str:
+        self.log.seek(0)
+        text = self.log.read().decode("utf-8", "replace").strip()
+        return text[-2000:] or "no message"
+
+
+def _pump_lines(stream: IO[bytes], queue: Queue[bytes]) -> None:
+    for line in stream:
+        queue.put(line)
+    queue.put(b"")
+
+
+def _failure(data: dict[str, Any] | None) -> Failure | None:
+    if not data:
+        return None
+    fields = {k: (str(v) if v is not None else None) for k, v in data.items() if k != "kind"}
+    return Failure(kind=FailureKind(data["kind"]), **fields)  # type: ignore[arg-type]
+
+
+def _code_result(
+    job: Job,
+    records: dict[tuple[str, str], dict[str, Any]],
+    exercise_record: dict[str, Any] | None,
+) -> ExerciseResult:
+    exercise = job.exercise
+    checks = []
+    for check in exercise.checks:
+        points = to_points(check.spec.points)
+        record = records.get((exercise.id, check.name))
+        if record is None:
+            checks.append(CheckResult(
+                check.name, check.title, Status.ERROR, Fraction(0), points,
+                Failure(FailureKind.CHECK_ERROR, "no result was recorded for this check: "
+                        "grading stopped before it ran"), hidden=check.hidden))
+            continue
+        status = Status(record["status"])
+        checks.append(CheckResult(
+            id=check.name,
+            title=check.title,
+            status=status,
+            score=points if status is Status.PASS else Fraction(0),
+            max_score=points,
+            failure=_failure(record.get("failure")),
+            output=str(record.get("output") or ""),
+            hidden=check.hidden,
+            duration=float(record.get("duration") or 0.0),
+        ))
+    problem = None
+    notes: list[str] = []
+    if exercise_record is not None:
+        problem = _failure(exercise_record.get("load_failure"))
+        if exercise_record.get("collect_error"):
+            problem = Failure(
+                FailureKind.CHECK_ERROR,
+                f"the checks of this exercise could not be loaded: "
+                f"{exercise_record['collect_error']}",
+                detail="If you edited a file under checks/, restore it (git checkout -- "
+                       "exercises/); otherwise please tell your instructor.")
+        if exercise_record.get("encoding_note"):
+            notes.append(f"{job.display}: {exercise_record['encoding_note']}")
+    return ExerciseResult(
+        id=exercise.id,
+        title=exercise.title,
+        kind=exercise.kind,
+        file=job.display,
+        checks=tuple(checks),
+        hint=exercise.spec.hint,
+        problem=problem,
+        notes=tuple(notes),
+        duration=sum(c.duration for c in checks),
+    )

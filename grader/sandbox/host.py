@@ -1,0 +1,580 @@
+"""The grader's side of the sandbox: a student process per exercise, and calls into it.
+
+Checks never import student code. They call `submission.some_function(...)`; the call is sent to
+a separate process that loaded the student's file, and only plain data comes back. A student's
+exception comes back as an exception of the same built-in type (so `pytest.raises(ValueError)`
+works) carrying the student's own traceback. A hang, a crash or an exit stops the check with a
+`SandboxStop`, which is a BaseException so that hypothesis does not retry the input.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import json
+import os
+import reprlib
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Empty, Queue
+from typing import IO, Any
+
+from grader.results import Failure, FailureKind
+from grader.sandbox import wire
+from grader.spec import ResolvedLimits
+from grader.student_files import StudentFileError, read_student_text
+
+WORKER = Path(__file__).with_name("worker.py")
+MAX_MESSAGE_BYTES = 16 << 20
+OUTPUT_FILE_BYTES = 16 << 20
+POSIX = os.name == "posix"
+
+# Environment of the student's process: nothing of the grader's (tokens, paths) leaks in.
+_KEPT_ENV = ("PATH", "SYSTEMROOT", "TEMP", "TMP", "TMPDIR", "LANG")
+_FIXED_ENV = {
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NO_COLOR": "1",
+}
+
+
+# --- what a call can end with --------------------------------------------------------------
+
+
+class SandboxStop(BaseException):
+    """The student's process could not answer: it hung, crashed, exited or failed to load.
+
+    A BaseException, so that hypothesis stops at once instead of shrinking through more hangs.
+    """
+
+    kind = FailureKind.CRASH
+
+    def __init__(self, summary: str, *, call: str | None = None, detail: str | None = None,
+                 traceback: str | None = None) -> None:
+        super().__init__(summary)
+        self.failure = Failure(self.kind, summary, call=call, detail=detail,
+                               traceback=traceback)
+
+
+class SandboxTimeout(SandboxStop):
+    kind = FailureKind.TIMEOUT
+
+
+class SandboxCrash(SandboxStop):
+    kind = FailureKind.CRASH
+
+
+class LoadFailure(SandboxStop):
+    kind = FailureKind.LOAD_ERROR
+
+
+class StudentException(Exception):  # noqa: N818 - it is the student's exception, not ours
+    """An exception raised by the student's code, re-raised on the grader's side.
+
+    Instances are also instances of the matching built-in exception (ValueError, ...).
+    """
+
+    def __init__(self, record: dict[str, Any], call: str | None) -> None:
+        BaseException.__init__(self, str(record.get("message", "")))
+        self.type_name = str(record.get("type", "Exception"))
+        self.bases = [str(b) for b in record.get("bases", [])]
+        self.student_message = str(record.get("message", ""))
+        self.student_traceback = str(record.get("traceback", ""))
+        self.line = record.get("line") if type(record.get("line")) is int else None
+        self.call = call
+
+    def __str__(self) -> str:
+        return f"{self.type_name}: {self.student_message}" if self.student_message else \
+            self.type_name
+
+    @property
+    def is_exit(self) -> bool:
+        return any(b in ("SystemExit", "KeyboardInterrupt", "GeneratorExit") for b in self.bases)
+
+    @property
+    def is_not_implemented(self) -> bool:
+        return "NotImplementedError" in self.bases
+
+
+class MissingFunction(StudentException, AttributeError):
+    """The student's file has no function of the name a check called."""
+
+    def __init__(self, function: str, call: str | None) -> None:
+        super().__init__({"type": "MissingFunction", "message": function}, call)
+        self.function = function
+
+
+class BadReturn(StudentException, TypeError):
+    """The student's function returned something that is not plain data."""
+
+    def __init__(self, type_name: str, where: str, reason: str, call: str | None) -> None:
+        message = reason or (
+            f"returned a {type_name}{' at ' + where if where else ''}; return plain data "
+            "(None, bool, int, float, str, list, tuple or dict)"
+        )
+        super().__init__({"type": "BadReturn", "message": message}, call)
+
+
+# Built-in exceptions a student's exception is re-raised as (the first in its MRO that is here).
+_MAPPABLE = (
+    "NotImplementedError", "RecursionError", "ZeroDivisionError", "OverflowError",
+    "FloatingPointError", "ArithmeticError", "KeyError", "IndexError", "LookupError",
+    "ValueError", "TypeError", "AttributeError", "NameError", "AssertionError", "MemoryError",
+    "FileNotFoundError", "OSError", "ImportError", "RuntimeError",
+)
+_exception_classes: dict[str, type[StudentException]] = {}
+
+
+def student_exception(record: dict[str, Any], call: str | None) -> StudentException:
+    """The grader-side exception for a student exception record."""
+    bases = [str(b) for b in record.get("bases", [])] or ["Exception"]
+    record = dict(record, bases=bases)
+    for name in bases:
+        if name in _MAPPABLE:
+            cls = _exception_classes.get(name)
+            if cls is None:
+                builtin = getattr(builtins, name)
+                cls = type(name, (StudentException, builtin), {"__module__": "student"})
+                _exception_classes[name] = cls
+            return cls(record, call)
+    return StudentException(record, call)
+
+
+# --- describing calls ----------------------------------------------------------------------
+
+_repr = reprlib.Repr()
+_repr.maxstring = 60
+_repr.maxother = 60
+_repr.maxlist = _repr.maxtuple = _repr.maxdict = 8
+_repr.maxlevel = 3
+
+
+def short_repr(value: Any) -> str:
+    """A value as students would write it, shortened for a one-line message."""
+    if callable(value) and not isinstance(value, type):
+        return getattr(value, "__name__", "function")
+    return _repr.repr(value)
+
+
+def describe_call(function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    parts = [short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()]
+    return f"{function}({', '.join(parts)})"
+
+
+# Values recently returned by the student's code, so that a check helper comparing one of them can
+# say which call produced it. Cleared at the start of every check.
+recent_returns: collections.deque[tuple[Any, str]] = collections.deque(maxlen=128)
+
+
+def call_that_returned(value: Any) -> str | None:
+    """The call that returned `value` (the very object) during the current check, if any."""
+    for returned, call in reversed(recent_returns):
+        if returned is value:
+            return call
+    return None
+
+
+# --- the process ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """What a sandbox needs to load one student file."""
+
+    exercise_id: str
+    source_path: Path  # the student's file, never written to
+    display_path: str  # the file as the student knows it
+    workdir: Path  # a private folder for this sandbox
+    limits: ResolvedLimits
+
+
+class _Reader:
+    """Framed messages from the student's process, with a deadline on every read."""
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        self.fd = pipe.fileno()
+        self.buffer = bytearray()
+        self.queue: Queue[bytes] | None = None
+        if not POSIX:  # select() cannot wait on pipes on Windows: read in a thread instead
+            self.queue = Queue()
+            threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.queue is not None
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            self.queue.put(chunk)
+            if not chunk:
+                return
+
+    def _fill(self, deadline: float) -> bool:
+        """Read more bytes; False at end of file. Raises TimeoutError past the deadline."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        if self.queue is not None:
+            try:
+                chunk = self.queue.get(timeout=remaining)
+            except Empty:
+                raise TimeoutError from None
+        else:
+            import select
+
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return False
+        self.buffer += chunk
+        return True
+
+    def receive(self, deadline: float) -> dict[str, Any] | None:
+        """The next message, None at end of file; TimeoutError or wire.ProtocolError."""
+        size = wire.HEADER.size
+        while len(self.buffer) < size:
+            if not self._fill(deadline):
+                return None
+        (length,) = wire.HEADER.unpack(self.buffer[:size])
+        if length > MAX_MESSAGE_BYTES:
+            raise wire.ProtocolError(f"a message of {length:,} bytes is over the limit")
+        while len(self.buffer) < size + length:
+            if not self._fill(deadline):
+                return None
+        payload = bytes(self.buffer[size:size + length])
+        del self.buffer[:size + length]
+        return wire.unpack(payload)
+
+
+class Sandbox:
+    """One student file loaded in its own process, answering calls with plain data."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.limits = config.limits
+        self.process: subprocess.Popen[bytes] | None = None
+        self.reader: _Reader | None = None
+        self.ready = False
+        self.started_at = 0.0
+        self.load_failure: LoadFailure | None = None
+        self.exercise_deadline: float | None = None
+        self.last_call: str | None = None
+        self.restarts = 0
+        self.encoding_note: str | None = None
+        self._next_id = 0
+        self._output = tempfile.TemporaryFile(mode="a+b", buffering=0)
+        self._output_bytes = 0
+        self._source = self._private_copy()
+
+    def _private_copy(self) -> Path | None:
+        """Copy the student's file into the private folder, as UTF-8 with plain newlines."""
+        self.config.workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            text, self.encoding_note = read_student_text(
+                self.config.source_path, self.config.display_path
+            )
+        except StudentFileError as error:
+            kind = FailureKind.MISSING_FILE if error.missing else FailureKind.UNREADABLE_FILE
+            self.load_failure = LoadFailure(str(error))
+            self.load_failure.failure = Failure(kind, str(error))
+            return None
+        copy = self.config.workdir / Path(self.config.display_path).name
+        copy.write_text(text, encoding="utf-8")
+        return copy
+
+    # -- lifecycle --
+
+    def start(self) -> None:
+        """Start the student's process; it loads the file while the caller does other work."""
+        if self.load_failure is not None or self._source is None:
+            return
+        config = {
+            "source_path": str(self._source),
+            "display_path": self.config.display_path,
+            "module_name": self.config.exercise_id,
+            "workdir": str(self.config.workdir),
+            "memory_bytes": self.limits.memory_mb << 20,
+            "output_file_bytes": OUTPUT_FILE_BYTES,
+            "max_message_bytes": MAX_MESSAGE_BYTES,
+        }
+        env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ} | _FIXED_ENV
+        env["HOME"] = str(self.config.workdir)
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-X", "utf8", "-u", str(WORKER), json.dumps(config)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._output,
+            cwd=self.config.workdir,
+            env=env,
+            bufsize=0,
+            start_new_session=POSIX,
+        )
+        assert self.process.stdout is not None
+        self.reader = _Reader(self.process.stdout)
+        self.ready = False
+        self.started_at = time.monotonic()
+
+    def _ensure_ready(self) -> None:
+        if self.load_failure is not None:
+            raise self.load_failure
+        if self.process is None or self.process.poll() is not None:
+            if self.process is not None:
+                self.restarts += 1
+            self.kill()
+            self.start()
+        if self.ready:
+            return
+        deadline = self.started_at + self.limits.load_timeout
+        try:
+            assert self.reader is not None
+            message = self.reader.receive(deadline)
+        except TimeoutError:
+            self.kill()
+            self._fail_load(
+                f"{self.config.display_path} did not finish loading within "
+                f"{self.limits.load_timeout:g}s: is there an endless loop, a long computation "
+                "or an input() call at the top level of the file?", FailureKind.TIMEOUT)
+        except wire.ProtocolError as error:
+            self.kill()
+            self._fail_load(f"{self.config.display_path} interfered with the grader while "
+                            f"loading ({error})")
+        if message is None:
+            self._fail_load(f"{self.config.display_path} {self._death_reason()} while loading, "
+                            "so none of its functions could be checked")
+        elif message["op"] == "load_error":
+            error = message.get("error") or {}
+            exception = student_exception(error, None)
+            self.kill()
+            if exception.is_exit:
+                self._fail_load(f"{self.config.display_path} called exit() while loading, so "
+                                "none of its functions could be checked",
+                                traceback=exception.student_traceback)
+            self._fail_load(f"{self.config.display_path} could not be loaded: {exception}",
+                            traceback=exception.student_traceback)
+        elif message["op"] != "ready":
+            self.kill()
+            self._fail_load(f"{self.config.display_path} interfered with the grader while "
+                            "loading")
+        self.ready = True
+
+    def _fail_load(self, summary: str, kind: FailureKind = FailureKind.LOAD_ERROR,
+                   traceback: str | None = None) -> None:
+        failure = LoadFailure(summary, traceback=traceback)
+        failure.failure = Failure(kind, summary, traceback=traceback)
+        self.load_failure = failure
+        raise failure
+
+    def kill(self) -> None:
+        """Stop the student's process and everything it started, at once."""
+        process, self.process = self.process, None
+        self.ready = False
+        if process is None:
+            return
+        if process.poll() is None:
+            try:
+                if POSIX:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
+            except (ProcessLookupError, PermissionError):
+                pass
+        elif POSIX:
+            try:  # the process ended by itself; its children may still be running
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def close(self) -> None:
+        self.kill()
+        self._output.close()
+
+    def _death_reason(self) -> str:
+        process = self.process
+        code = None
+        if process is not None:
+            try:
+                code = process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
+        return describe_exit(code, self.limits)
+
+    # -- calls --
+
+    def call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Call the student's `function` with plain-data arguments; return its plain result."""
+        call_text = describe_call(function, args, kwargs)
+        self.last_call = call_text
+        self._ensure_ready()
+        callbacks: list[Callable[..., Any]] = []
+
+        def register(callback: Callable[..., Any]) -> int:
+            callbacks.append(callback)
+            return len(callbacks) - 1
+
+        self._next_id += 1
+        call_id = self._next_id
+        message = {
+            "op": "call",
+            "id": call_id,
+            "function": function,
+            "args": wire.encode(list(args), register_callable=register),
+            "kwargs": wire.encode(kwargs, register_callable=register),
+        }
+        now = time.monotonic()
+        deadline = now + self.limits.call_timeout
+        exercise_limit = self.exercise_deadline is not None and self.exercise_deadline < deadline
+        if exercise_limit:
+            assert self.exercise_deadline is not None
+            deadline = self.exercise_deadline
+        try:
+            self._send(message)
+            while True:
+                assert self.reader is not None
+                reply = self.reader.receive(deadline)
+                if reply is None:
+                    reason = self._death_reason()
+                    self.kill()
+                    raise SandboxCrash(f"your code {reason} during {call_text}", call=call_text)
+                if reply.get("id") != call_id and reply["op"] != "callback":
+                    raise wire.ProtocolError("an answer to a call that was not made")
+                op = reply["op"]
+                if op == "return":
+                    value = wire.decode(reply["value"])
+                    recent_returns.append((value, call_text))
+                    return value
+                if op == "raise":
+                    raise student_exception(reply.get("error") or {}, call_text)
+                if op == "missing":
+                    raise MissingFunction(function, call_text)
+                if op == "bad_return":
+                    raise BadReturn(str(reply.get("type")), str(reply.get("where", "")),
+                                    str(reply.get("reason", "")), call_text)
+                if op == "callback":
+                    self._answer_callback(reply, callbacks)
+                    continue
+                raise wire.ProtocolError(f"unexpected message {op!r}")
+        except TimeoutError:
+            self.kill()
+            if exercise_limit:
+                raise SandboxTimeout(
+                    f"{call_text} was still running when the exercise's time limit "
+                    f"({self.limits.exercise_timeout:g}s in all) ran out", call=call_text
+                ) from None
+            raise SandboxTimeout(
+                f"{call_text} did not finish within {self.limits.call_timeout:g}s: "
+                "an endless loop, or a computation far slower than needed?", call=call_text
+            ) from None
+        except (wire.ProtocolError, BrokenPipeError, OSError) as error:
+            self.kill()
+            raise SandboxCrash(
+                f"your code interfered with the grader during {call_text}", call=call_text,
+                detail=str(error)
+            ) from None
+
+    def _send(self, message: dict[str, Any]) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        data = wire.pack(message)
+        self.process.stdin.write(data)
+
+    def _answer_callback(self, reply: dict[str, Any], callbacks: list[Callable[..., Any]]) -> None:
+        number = reply.get("callback")
+        if type(number) is not int or not 0 <= number < len(callbacks):
+            raise wire.ProtocolError("a call back to a function that was not passed")
+        args = wire.decode(reply.get("args", []))
+        kwargs = wire.decode(reply.get("kwargs", {"d": []}))
+        if type(args) is not list or type(kwargs) is not dict:
+            raise wire.ProtocolError("malformed call back")
+        try:
+            result = callbacks[number](*args, **kwargs)
+            answer = {"op": "callback_return", "value": wire.encode(result)}
+        except Exception as error:  # the check's function rejected what the student passed
+            answer = {"op": "callback_raise", "type": type(error).__name__,
+                      "message": str(error)[:500]}
+        self._send(answer)
+
+    # -- output --
+
+    def take_output(self) -> str:
+        """What the student's code printed since the last take, cut to the output limit."""
+        limit = self.limits.output_kb << 10
+        handle = self._output
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            return ""
+        handle.seek(0)
+        data = handle.read(min(size, limit))
+        handle.truncate(0)
+        handle.seek(0)
+        text = data.decode("utf-8", errors="replace")
+        if size > limit:
+            text += f"\n[output truncated: {size - limit:,} more bytes not shown]"
+        return text
+
+
+def describe_exit(code: int | None, limits: ResolvedLimits) -> str:
+    """How the student's process ended, as the end of a sentence starting 'your code'."""
+    if code is None:
+        return "stopped answering"
+    if code >= 0:
+        return (f"ended the Python process (exit status {code}; os._exit() or a crash in a "
+                "C extension?)")
+    number = -code
+    names = {
+        getattr(signal, "SIGSEGV", None): "crashed the Python interpreter (segmentation fault: "
+        "very deep recursion after raising the recursion limit?)",
+        getattr(signal, "SIGXFSZ", None): f"printed more than {OUTPUT_FILE_BYTES >> 20} MiB of "
+        "output and was stopped",
+        getattr(signal, "SIGKILL", None): "was killed (it may have run out of memory: the limit "
+        f"is {limits.memory_mb} MiB)",
+        getattr(signal, "SIGABRT", None): "aborted the Python interpreter (out of memory? the "
+        f"limit is {limits.memory_mb} MiB)",
+        getattr(signal, "SIGXCPU", None): "used too much processor time and was stopped",
+    }
+    if number in names:
+        return str(names[number])
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    return f"was stopped by {name}"
+
+
+class Submission:
+    """What checks receive as `submission`: `submission.f(x)` calls the student's `f`."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):  # private names and tool hooks (_repr_pretty_) are not calls
+            raise AttributeError(name)
+        sandbox = self._sandbox
+
+        def student_function(*args: Any, **kwargs: Any) -> Any:
+            return sandbox.call(name, args, kwargs)
+
+        student_function.__name__ = name
+        return student_function
+
+    def __repr__(self) -> str:
+        return f"<submission {self._sandbox.config.display_path}>"

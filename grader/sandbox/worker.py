@@ -1,0 +1,264 @@
+"""The student's side of the sandbox: loads one student file and answers calls into it.
+
+Run as a script by path (`python -I -X utf8 -u worker.py CONFIG_JSON`), never imported by the
+grader. It uses the standard library only and loads `wire.py` beside it by path, so nothing the
+student's folder holds can stand in for a module it needs. The protocol runs over the pipes the
+grader gave as stdin and stdout; they are moved out of the way before the student's code runs, so
+that stdin reads end-of-file and stdout/stderr go to the grader's capture file.
+
+Nothing this process says is trusted: it only answers with plain data, and every verdict is
+decided on the grader's side.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+import linecache
+import os
+import sys
+import traceback
+import types
+from pathlib import Path
+from typing import Any
+
+_spec = importlib.util.spec_from_file_location("_grader_wire", Path(__file__).with_name("wire.py"))
+assert _spec is not None and _spec.loader is not None
+wire = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(wire)
+
+MAX_TEXT = 4000  # characters of an exception message or traceback sent back
+MAX_FRAMES = 12
+_EXIT_TYPES = (SystemExit, KeyboardInterrupt, GeneratorExit)
+
+
+class Channel:
+    """Framed messages over two file descriptors, blocking."""
+
+    def __init__(self, read_fd: int, write_fd: int, max_bytes: int) -> None:
+        self.read_fd = read_fd
+        self.write_fd = write_fd
+        self.max_bytes = max_bytes
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = wire.pack(message)
+        if len(data) - wire.HEADER.size > self.max_bytes:
+            raise wire.NotPlainData(
+                "value", "", f"the value is too large to send back ({len(data):,} bytes; "
+                f"the limit is {self.max_bytes:,})"
+            )
+        view = memoryview(data)
+        while view:
+            written = os.write(self.write_fd, view)
+            view = view[written:]
+
+    def receive(self) -> dict[str, Any]:
+        header = self._read_exactly(wire.HEADER.size)
+        (length,) = wire.HEADER.unpack(header)
+        return wire.unpack(self._read_exactly(length))
+
+    def _read_exactly(self, count: int) -> bytes:
+        chunks = []
+        while count:
+            chunk = os.read(self.read_fd, min(count, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            count -= len(chunk)
+        return b"".join(chunks)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 20] + "\n... (cut short)"
+
+
+def describe_exception(error: BaseException, student_file: str) -> dict[str, Any]:
+    """An exception as plain data, with a traceback of the student's own frames only."""
+    names = [c.__name__ for c in type(error).__mro__ if c is not object]
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename == student_file
+    ]
+    lines = []
+    if frames:
+        lines.append("Traceback (your code, most recent call last):\n")
+        if len(frames) > MAX_FRAMES:
+            lines.extend(traceback.format_list(frames[:3]))
+            lines.append(f"  ... {len(frames) - 6} more calls like these ...\n")
+            frames = frames[-3:]
+        lines.extend(traceback.format_list(frames))
+    try:
+        lines.extend(traceback.format_exception_only(type(error), error))
+        message = str(error)
+    except Exception:  # a student exception whose __str__ fails
+        lines.append(f"{type(error).__name__}: (message could not be shown)\n")
+        message = ""
+    return {
+        "type": type(error).__name__,
+        "bases": names,
+        "message": _shorten(message),
+        "traceback": _shorten("".join(lines)),
+        "line": frames[-1].lineno if frames else None,
+    }
+
+
+class Worker:
+    """Loads the student's module, then serves calls until the grader says stop."""
+
+    def __init__(self, config: dict[str, Any], channel: Channel) -> None:
+        self.config = config
+        self.channel = channel
+        self.display_path: str = config["display_path"]
+        self.module: types.ModuleType | None = None
+        self.callbacks_live = False
+
+    def load(self) -> dict[str, Any]:
+        source = Path(self.config["source_path"]).read_text(encoding="utf-8")
+        module = types.ModuleType(self.config["module_name"])
+        module.__file__ = self.config["source_path"]
+        linecache.cache[self.display_path] = (
+            len(source), None, source.splitlines(keepends=True), self.display_path
+        )
+        try:
+            code = compile(source, self.display_path, "exec", dont_inherit=True)
+            sys.modules[module.__name__] = module
+            exec(code, module.__dict__)
+        except BaseException as error:  # noqa: BLE001 - everything the student raises is reported
+            return {"op": "load_error", "error": describe_exception(error, self.display_path)}
+        self.module = module
+        return {"op": "ready"}
+
+    def serve(self) -> None:
+        while True:
+            try:
+                message = self.channel.receive()
+            except EOFError:
+                return
+            if message["op"] == "stop":
+                return
+            if message["op"] != "call":
+                continue
+            reply = self.call(message)
+            try:
+                self.channel.send(reply)
+            except (wire.NotPlainData, ValueError, RecursionError) as error:
+                reason = getattr(error, "reason", "") or f"the value cannot be sent back: {error}"
+                self.channel.send({"op": "bad_return", "id": message["id"], "type": "value",
+                                   "where": "", "reason": reason})
+
+    def call(self, message: dict[str, Any]) -> dict[str, Any]:
+        call_id = message["id"]
+        name = message["function"]
+        function = getattr(self.module, name, None)
+        if not callable(function) or isinstance(function, type):
+            return {"op": "missing", "id": call_id, "function": name}
+        args = wire.decode(message["args"], self._callback)
+        kwargs = wire.decode(message["kwargs"], self._callback)
+        self.callbacks_live = True
+        try:
+            value = function(*args, **kwargs)
+        except BaseException as error:  # noqa: BLE001
+            return {"op": "raise", "id": call_id, "error": describe_exception(error,
+                                                                             self.display_path)}
+        finally:
+            self.callbacks_live = False
+            _flush()
+        try:
+            return {"op": "return", "id": call_id, "value": wire.encode(value, accept_numpy=True)}
+        except wire.NotPlainData as error:
+            return {"op": "bad_return", "id": call_id, "type": error.type_name,
+                    "where": error.where, "reason": error.reason}
+
+    def _callback(self, number: int) -> Any:
+        worker = self
+
+        def callback(*args: Any, **kwargs: Any) -> Any:
+            if not worker.callbacks_live:
+                raise RuntimeError("this function can only be called while the grader's call "
+                                   "is running")
+            try:
+                payload = {"op": "callback", "callback": number,
+                           "args": wire.encode(list(args), accept_numpy=True),
+                           "kwargs": wire.encode(kwargs, accept_numpy=True)}
+            except wire.NotPlainData as error:
+                raise TypeError(f"only plain data (numbers, strings, lists, tuples, dicts) can "
+                                f"be passed here, not {error.type_name}") from None
+            worker.channel.send(payload)
+            reply = worker.channel.receive()
+            if reply["op"] == "callback_return":
+                return wire.decode(reply["value"])
+            error_type = getattr(builtins, str(reply.get("type")), None)
+            if not (isinstance(error_type, type) and issubclass(error_type, Exception)):
+                error_type = RuntimeError
+            raise error_type(reply.get("message", ""))
+
+        callback.__name__ = callback.__qualname__ = "model"
+        return callback
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001, S110 - the student may have replaced or closed it
+            pass
+
+
+def _apply_limits(config: dict[str, Any]) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: limits are enforced by time only
+        return
+    memory = config["memory_bytes"]
+    for limit, value in (
+        (resource.RLIMIT_AS, memory),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_FSIZE, config["output_file_bytes"]),
+    ):
+        try:
+            soft, hard = resource.getrlimit(limit)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(limit, (value, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _die_with_parent() -> None:
+    """Linux: end this process when the grader that started it ends, however it ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    _die_with_parent()
+    protocol_in = os.dup(0)
+    protocol_out = os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)  # the student's stdout joins stderr in the grader's capture file
+    channel = Channel(protocol_in, protocol_out, config["max_message_bytes"])
+    os.chdir(config["workdir"])
+    _apply_limits(config)
+    sys.setrecursionlimit(config.get("recursion_limit", 3000))
+    worker = Worker(config, channel)
+    status = worker.load()
+    _flush()
+    channel.send(status)
+    if status["op"] == "ready":
+        worker.serve()
+    os._exit(0)  # skip the student's atexit handlers and lingering threads
+
+
+if __name__ == "__main__":
+    main()

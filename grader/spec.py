@@ -1,0 +1,538 @@
+"""Instructors' YAML files, read into validated, typed models.
+
+Every problem found is reported as a `Problem` naming the file, line, column and field, with a
+suggestion where one is likely (a misspelt key, a YAML implicit-typing trap). This module is a
+leaf of the pipeline: it imports nothing else from the package but `errors`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from grader.errors import AuthoringError, Problem
+
+SCHEMA_VERSION = 1
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Identifier = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
+Points = Annotated[StrictInt | StrictFloat, Field(ge=0)]
+Seconds = Annotated[StrictInt | StrictFloat, Field(gt=0, le=3600)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+KIND_FILE_SUFFIX = {"code": ".py", "quiz": ".yaml", "essay": ".md"}
+
+
+def to_points(value: int | float) -> Fraction:
+    """Exact points from a YAML number: 0.1 is one tenth, not a binary approximation."""
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Limits(_Model):
+    """Resource limits for running a student's code; unset fields take the day's or defaults."""
+
+    call_timeout: Seconds | None = Field(
+        None, description="Seconds one call of a student's function may take."
+    )
+    exercise_timeout: Seconds | None = Field(
+        None, description="Seconds all the checks of one exercise may take together."
+    )
+    load_timeout: Seconds | None = Field(
+        None, description="Seconds the student's file may take to load (import)."
+    )
+    memory_mb: Annotated[StrictInt, Field(ge=64, le=65536)] | None = Field(
+        None, description="Memory the student's process may use, in MiB."
+    )
+    output_kb: Annotated[StrictInt, Field(ge=1, le=1024)] | None = Field(
+        None, description="Student output kept per check, in KiB; the rest is cut."
+    )
+    processes: Annotated[StrictInt, Field(ge=0, le=256)] | None = Field(
+        None, description="Child processes the student's code may start."
+    )
+    max_examples: Annotated[StrictInt, Field(ge=1, le=10000)] | None = Field(
+        None, description="Examples each hypothesis property tries."
+    )
+
+    def over(self, base: ResolvedLimits) -> ResolvedLimits:
+        """These limits laid over `base`: every field set here wins."""
+        values = base.__dict__ | {k: v for k, v in self.model_dump().items() if v is not None}
+        return ResolvedLimits(**values)
+
+
+@dataclass(frozen=True)
+class ResolvedLimits:
+    """Limits with every field decided."""
+
+    call_timeout: float = 3.0
+    exercise_timeout: float = 30.0
+    load_timeout: float = 10.0
+    memory_mb: int = 1024
+    output_kb: int = 16
+    processes: int = 8
+    max_examples: int = 100
+
+
+DEFAULT_LIMITS = ResolvedLimits()
+
+
+class DaySpec(_Model):
+    """`exercises/<day>/day.yaml`: the day's title and its exercises in order."""
+
+    schema_: Literal[1] = Field(alias="schema", description="Format version; always 1.")
+    title: Text = Field(description="The day's title, shown at the top of every report.")
+    exercises: list[Identifier] = Field(
+        min_length=1, description="Exercise ids in the order students meet them."
+    )
+    limits: Limits = Field(default_factory=Limits, description="Defaults for every exercise.")
+
+    @field_validator("exercises")
+    @classmethod
+    def _unique(cls, ids: list[str]) -> list[str]:
+        seen = [i for n, i in enumerate(ids) if i in ids[:n]]
+        if seen:
+            raise ValueError(f"exercise {seen[0]!r} is listed twice")
+        return ids
+
+
+class CheckSpec(_Model):
+    """Points and visibility of one check function."""
+
+    points: Points
+    visibility: Literal["visible", "hidden"] = "visible"
+
+
+class _ExerciseBase(_Model):
+    schema_: Literal[1] = Field(alias="schema", description="Format version; always 1.")
+    title: Text = Field(description="A short title shown beside the exercise's points.")
+    hint: Text = Field(description="Shown to students when the exercise is not yet passed.")
+    summary: StrictStr = Field("", description="One or two sentences on what to do.")
+
+
+class CodeSpec(_ExerciseBase):
+    """A code exercise: students implement functions in `<id>.py`, checked by pytest."""
+
+    kind: Literal["code"]
+    checks: dict[Identifier, Points | CheckSpec] = Field(
+        min_length=1,
+        description="Each check function in checks/test_<id>.py with its points.",
+    )
+    limits: Limits = Field(default_factory=Limits)
+
+    def check_specs(self) -> dict[str, CheckSpec]:
+        return {
+            name: value if isinstance(value, CheckSpec) else CheckSpec(points=value)
+            for name, value in self.checks.items()
+        }
+
+
+class Question(_Model):
+    """One quiz question."""
+
+    id: Identifier
+    type: Literal["choice", "multiple_choice", "numeric", "text"]
+    prompt: Text
+    points: Points = 1
+    choices: dict[Annotated[StrictStr, Field(pattern=r"^[a-z]$")], Text] | None = None
+    unit: StrictStr | None = Field(None, description="For numeric questions: what is counted.")
+    hint: StrictStr = ""
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> Question:
+        has_choices = self.type in ("choice", "multiple_choice")
+        if has_choices and not self.choices:
+            raise ValueError(f"a {self.type} question needs `choices`")
+        if not has_choices and self.choices:
+            raise ValueError(f"a {self.type} question has no `choices`")
+        return self
+
+
+class QuizSpec(_ExerciseBase):
+    """A quiz: students answer in `<id>.yaml`; answers are checked against a key."""
+
+    kind: Literal["quiz"]
+    questions: list[Question] = Field(min_length=1)
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_ids(cls, questions: list[Question]) -> list[Question]:
+        ids = [q.id for q in questions]
+        for n, qid in enumerate(ids):
+            if qid in ids[:n]:
+                raise ValueError(f"question id {qid!r} is used twice")
+        return questions
+
+
+class WordBounds(_Model):
+    min: Annotated[StrictInt, Field(ge=0)] = 0
+    max: Annotated[StrictInt, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WordBounds:
+        if self.max is not None and self.max < self.min:
+            raise ValueError("`max` is below `min`")
+        return self
+
+
+class Criterion(_Model):
+    """One rubric criterion: points earned when real sentences show the evidence."""
+
+    id: Identifier
+    points: Points
+    description: Text
+    evidence: list[list[Text]] = Field(
+        min_length=1,
+        description=(
+            "Groups of terms; a sentence is evidence when it uses a term from `need` groups. "
+            "A term ending in * matches any word it starts."
+        ),
+    )
+    need: Annotated[StrictInt, Field(ge=1)] | None = None
+    sentences: Annotated[StrictInt, Field(ge=1)] = Field(
+        1, description="How many separate evidence sentences earn the points."
+    )
+    met: Text
+    missed: Text
+
+    @model_validator(mode="after")
+    def _need_fits(self) -> Criterion:
+        if self.need is not None and self.need > len(self.evidence):
+            raise ValueError(f"`need` is {self.need} but there are {len(self.evidence)} groups")
+        if any(not group for group in self.evidence):
+            raise ValueError("an evidence group is empty")
+        return self
+
+
+class ScoreBand(_Model):
+    min: Annotated[StrictInt | StrictFloat, Field(ge=0, le=1)]
+    max: Annotated[StrictInt | StrictFloat, Field(ge=0, le=1)]
+
+
+class EssaySpec(_ExerciseBase):
+    """An essay in `<id>.md`, scored by a rubric; the score is provisional."""
+
+    kind: Literal["essay"]
+    prompt: Text
+    words: WordBounds = Field(default_factory=WordBounds)
+    criteria: list[Criterion] = Field(min_length=1)
+    bands: dict[Identifier, ScoreBand] = Field(
+        default_factory=dict,
+        description="Expected score fraction of each model essay in solutions/<day>/essays/.",
+    )
+
+
+ExerciseSpec = CodeSpec | QuizSpec | EssaySpec
+EXERCISE_MODELS: dict[str, type[_ExerciseBase]] = {
+    "code": CodeSpec,
+    "quiz": QuizSpec,
+    "essay": EssaySpec,
+}
+
+
+class AcceptedAnswer(_Model):
+    value: StrictStr | StrictInt | StrictFloat | list[StrictStr]
+    feedback: StrictStr = ""
+
+
+class AnswerKey(_Model):
+    """The key of one question."""
+
+    accept: list[AcceptedAnswer] = Field(min_length=1)
+    relative_tolerance: Annotated[StrictInt | StrictFloat, Field(ge=0, lt=1)] = 0
+    absolute_tolerance: Annotated[StrictInt | StrictFloat, Field(ge=0)] = 0
+
+
+class QuizKey(_Model):
+    """`solutions/<day>/keys/<id>.yaml`: the accepted answers of a quiz."""
+
+    schema_: Literal[1] = Field(alias="schema")
+    answers: dict[Identifier, AnswerKey]
+
+
+# --- YAML with positions -------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a YAML value sits, and the text written there."""
+
+    line: int
+    column: int
+    raw: str | None  # the scalar as written, None for mappings and lists
+
+
+class _Reader:
+    """Builds plain Python data from a YAML node tree, remembering every value's position."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[Path_, Located] = {}
+        self.problems: list[Problem] = []
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def read(self, node: yaml.Node, path: Path_ = ()) -> Any:
+        mark = node.start_mark
+        raw = node.value if isinstance(node, yaml.ScalarNode) else None
+        self.positions[path] = Located(mark.line + 1, mark.column + 1, raw)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._scalars.construct_object(key_node) if isinstance(
+                    key_node, yaml.ScalarNode
+                ) else None
+                if not isinstance(key, str | int) or isinstance(key, bool):
+                    self._problem(key_node, path, "a key must be a plain name")
+                    continue
+                key = str(key)
+                if key in result:
+                    self._problem(key_node, path + (key,), "this key appears twice")
+                    continue
+                result[key] = self.read(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.read(item, path + (n,)) for n, item in enumerate(node.value)]
+        return self._scalars.construct_object(node)
+
+    def _problem(self, node: yaml.Node, path: Path_, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.file, message, mark.line + 1, mark.column + 1, _dotted(path))
+        )
+
+
+def _dotted(path: Path_) -> str | None:
+    if not path:
+        return None
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A YAML file read as plain data, with each value's position."""
+
+    file: str
+    data: Any
+    positions: dict[Path_, Located]
+
+    def locate(self, path: Path_) -> Located | None:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path)
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read an instructor's YAML file; syntax errors and duplicate keys become problems."""
+    file = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AuthoringError([Problem(file, "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise AuthoringError([Problem(file, f"cannot read the file: {error}")]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise AuthoringError(
+            [
+                Problem(
+                    file,
+                    f"not valid YAML: {error.problem or error}",
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise AuthoringError([Problem(file, f"not valid YAML: {error}")]) from None
+    if node is None:
+        raise AuthoringError([Problem(file, "the file is empty")])
+    reader = _Reader(file)
+    data = reader.read(node)
+    if reader.problems:
+        raise AuthoringError(reader.problems)
+    return YamlDocument(file, data, reader.positions)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _all_field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for sub in _models_in(info.annotation):
+            names |= _all_field_names(sub, seen)
+    return names
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        yield from _models_in(arg)
+
+
+_YAML_BOOLEAN_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
+
+
+def _trap_hint(error_type: str, value: Any, raw: str | None) -> str | None:
+    """Explain YAML 1.1 implicit typing when it is the likely cause of a type error."""
+    if raw is None:
+        return None
+    if error_type == "string_type":
+        if isinstance(value, bool) and raw.lower() in _YAML_BOOLEAN_WORDS:
+            return f"YAML reads {raw} as {str(value).lower()}; write \"{raw}\" in quotes"
+        if isinstance(value, int) and raw.startswith("0") and raw != "0":
+            return f"YAML reads {raw} as the octal number {value}; write \"{raw}\" in quotes"
+        if isinstance(value, int | float):
+            return f"YAML reads {raw} as a number; write \"{raw}\" in quotes to keep the text"
+    if error_type in ("int_type", "float_type", "int_from_float") and isinstance(value, str):
+        try:
+            float(raw)
+        except ValueError:
+            return None
+        return f"YAML 1.1 reads {raw} as text; write it with a decimal point, like 1.0e3"
+    return None
+
+
+def validate(
+    document: YamlDocument, model: type[ModelT], path: Path_ = ()
+) -> ModelT:
+    """Validate `document.data` (or the part at `path`) against `model`, or raise every problem."""
+    data = document.data
+    for part in path:
+        data = data[part]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        known = sorted(_all_field_names(model))
+        problems = []
+        for item in error.errors():
+            loc = path + tuple(p for p in item["loc"] if not _is_union_tag(p))
+            located = document.locate(loc)
+            message = _message(item)
+            suggestion = None
+            if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):
+                close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+                suggestion = f"did you mean `{close[0]}`?" if close else None
+                message = f"unknown key `{loc[-1]}`"
+            else:
+                suggestion = _trap_hint(
+                    item["type"], item.get("input"), located.raw if located else None
+                )
+            problems.append(
+                Problem(
+                    document.file,
+                    message,
+                    located.line if located else None,
+                    located.column if located else None,
+                    _dotted(loc),
+                    suggestion,
+                )
+            )
+        raise AuthoringError(problems) from None
+
+
+def _is_union_tag(part: str | int) -> bool:
+    # pydantic names the branch of a union it tried (`int`, `CheckSpec`, `constrained-str`, ...)
+    return isinstance(part, str) and (
+        part[:1].isupper()
+        or part in ("int", "float", "str", "list[str]", "constrained-int", "constrained-float")
+        or part.startswith(("constrained-", "function-", "list["))
+    )
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    if kind == "missing":
+        return "this required key is missing"
+    if kind == "literal_error" and item["loc"][-1:] == ("schema",):
+        return f"`schema` must be {SCHEMA_VERSION}"
+    text = str(item["msg"])
+    if text.startswith("Value error, "):
+        text = text[len("Value error, ") :]
+    value = item.get("input")
+    if kind.endswith("_type") and not isinstance(value, dict | list):
+        text += f", got {value!r}"
+    return text
+
+
+def load_day_spec(path: Path, display: str) -> DaySpec:
+    """Read and validate a day's `day.yaml`."""
+    return validate(read_yaml(path, display), DaySpec)
+
+
+def load_exercise_spec(path: Path, display: str) -> CodeSpec | QuizSpec | EssaySpec:
+    """Read and validate one exercise spec, choosing the model by its `kind`."""
+    document = read_yaml(path, display)
+    if not isinstance(document.data, dict):
+        raise AuthoringError([Problem(display, "an exercise spec must be a mapping of keys")])
+    kind = document.data.get("kind")
+    model = EXERCISE_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        located = document.locate(("kind",))
+        close = difflib.get_close_matches(str(kind), list(EXERCISE_MODELS), n=1)
+        raise AuthoringError(
+            [
+                Problem(
+                    display,
+                    "`kind` must be one of code, quiz, essay"
+                    + ("" if kind is None else f", got {kind!r}"),
+                    located.line if located else None,
+                    located.column if located else None,
+                    "kind",
+                    f"did you mean `{close[0]}`?" if close else None,
+                )
+            ]
+        )
+    spec = validate(document, model)
+    assert isinstance(spec, CodeSpec | QuizSpec | EssaySpec)
+    return spec
+
+
+def load_quiz_key(path: Path, display: str) -> QuizKey:
+    """Read and validate a quiz's answer key."""
+    return validate(read_yaml(path, display), QuizKey)
+
+
+def is_finite_number(value: object) -> bool:
+    """True for an int or float (not a bool) that is finite."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
