@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from grader.sandbox.host import StudentException, call_that_returned, recent_returns, short_repr
 
@@ -143,9 +142,9 @@ def raises(expected: type[BaseException], *, what: str | None = None) -> Iterato
         ) from None
     if recent_returns and recent_returns[-1] is not before:
         value, call = recent_returns[-1]
-        subject = what or call
+        subject = what or str(call)
         raise CheckFailed(
             f"{subject} returned {_describe(value)}; expected it to raise {expected.__name__}",
-            call=call, got=_describe(value),
+            call=str(call), got=_describe(value),
         )
     raise CheckFailed(f"{what or 'your code'} did not raise {expected.__name__}")

@@ -8,6 +8,7 @@ read as one.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Generator
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,11 @@ from grader.sandbox.host import (
     recent_returns,
     short_repr,
 )
+
+if sys.version_info >= (3, 11):
+    from builtins import BaseExceptionGroup
+else:  # pragma: no cover - hypothesis installs the backport on 3.10
+    from exceptiongroup import BaseExceptionGroup
 
 Record = dict[str, Any]
 BASE_PROFILE = "grading"
@@ -131,12 +137,12 @@ def _classify(error: BaseException, display: str) -> tuple[Status, Failure]:
             return Status.FAIL, Failure(
                 FailureKind.MISMATCH,
                 f"{last[1]} returned {short_repr(last[0])}; expected it to raise {expected}",
-                call=last[1], got=short_repr(last[0]))
+                call=str(last[1]), got=short_repr(last[0]))
         return Status.FAIL, Failure(FailureKind.MISMATCH, f"your code did not raise {expected}")
     if isinstance(error, AssertionError | pytest.fail.Exception):
         first_line = message.splitlines()[0] if message else "a check failed"
         return Status.FAIL, Failure(
-            FailureKind.ASSERTION, first_line, call=last[1] if last else None,
+            FailureKind.ASSERTION, first_line, call=str(last[1]) if last else None,
             got=short_repr(last[0]) if last else None, detail=message or None)
     if isinstance(error, Flaky):
         return Status.FAIL, Failure(
@@ -147,7 +153,7 @@ def _classify(error: BaseException, display: str) -> tuple[Status, Failure]:
         FailureKind.CHECK_ERROR,
         f"the check could not examine your result ({type(error).__name__}: "
         f"{message.splitlines()[0] if message else ''})",
-        call=last[1] if last else None, got=short_repr(last[0]) if last else None)
+        call=str(last[1]) if last else None, got=short_repr(last[0]) if last else None)
 
 
 class GradingPlugin:

@@ -57,7 +57,7 @@ def _normalise(line: str) -> str:
 
 def sentences(body: str) -> list[str]:
     """Sentences of the body: split at end punctuation, and at paragraph and list breaks."""
-    result = []
+    result: list[str] = []
     for block in re.split(r"\n\s*\n", body):
         for line in _split_lines(block):
             line = _MARKUP.sub("", line).strip()

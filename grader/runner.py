@@ -73,7 +73,7 @@ class CheckSession:
             j.exercise.limits.load_timeout + j.exercise.limits.exercise_timeout
             for j in plan.code_jobs
         )
-        self.log = tempfile.TemporaryFile(dir=workdir)
+        self.log = tempfile.TemporaryFile(dir=workdir)  # noqa: SIM115 - read in finish()
         env = dict(os.environ)
         env.update({
             "PYTHONDONTWRITEBYTECODE": "1",

@@ -104,7 +104,7 @@ class DaySpec(_Model):
     exercises: list[Identifier] = Field(
         min_length=1, description="Exercise ids in the order students meet them."
     )
-    limits: Limits = Field(default_factory=Limits, description="Defaults for every exercise.")
+    limits: Limits = Field(Limits(), description="Defaults for every exercise.")
 
     @field_validator("exercises")
     @classmethod
@@ -137,7 +137,7 @@ class CodeSpec(_ExerciseBase):
         min_length=1,
         description="Each check function in checks/test_<id>.py with its points.",
     )
-    limits: Limits = Field(default_factory=Limits)
+    limits: Limits = Field(Limits(), description="Limits for this exercise.")
 
     def check_specs(self) -> dict[str, CheckSpec]:
         return {
@@ -307,12 +307,12 @@ class _Reader:
                     continue
                 key = str(key)
                 if key in result:
-                    self._problem(key_node, path + (key,), "this key appears twice")
+                    self._problem(key_node, (*path, key), "this key appears twice")
                     continue
-                result[key] = self.read(value_node, path + (key,))
+                result[key] = self.read(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.read(item, path + (n,)) for n, item in enumerate(node.value)]
+            return [self.read(item, (*path, n)) for n, item in enumerate(node.value)]
         return self._scalars.construct_object(node)
 
     def _problem(self, node: yaml.Node, path: Path_, message: str) -> None:

@@ -79,5 +79,7 @@ def read_student_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES)
     except OSError as error:
         raise StudentFileError(f"{display} could not be read: {error.strerror or error}") from None
     if len(data) > max_bytes:
-        raise StudentFileError(f"{display} is too large to grade (the limit is {max_bytes:,} bytes)")
+        raise StudentFileError(
+            f"{display} is too large to grade (the limit is {max_bytes:,} bytes)"
+        )
     return decode_student_bytes(data)

@@ -105,7 +105,7 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
                                        f"{points_text(check.max_score)}", "dim"))
             message = check_message(check).splitlines()
             if len(message) > MAX_LINES_PER_CHECK:
-                message = message[:MAX_LINES_PER_CHECK] + ["..."]
+                message = [*message[:MAX_LINES_PER_CHECK], "..."]
             lines.extend(indent + "    " + line for line in message)
             if check.output and check.status is not Status.NOT_IMPLEMENTED:
                 lines.append(indent + "    " + style.paint("your code printed:", "dim"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import contextlib
 import json
 import os
 import reprlib
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty, Queue
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from grader.results import Failure, FailureKind
 from grader.sandbox import wire
@@ -78,7 +79,7 @@ class LoadFailure(SandboxStop):
     kind = FailureKind.LOAD_ERROR
 
 
-class StudentException(Exception):  # noqa: N818 - it is the student's exception, not ours
+class StudentException(Exception):
     """An exception raised by the student's code, re-raised on the grader's side.
 
     Instances are also instances of the matching built-in exception (ValueError, ...).
@@ -166,21 +167,35 @@ def short_repr(value: Any) -> str:
     return _repr.repr(value)
 
 
-def describe_call(function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    parts = [short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()]
-    return f"{function}({', '.join(parts)})"
+class Call:
+    """One call of a student's function; its text is made only when a message needs it."""
+
+    __slots__ = ("_text", "args", "function", "kwargs")
+
+    def __init__(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.function = function
+        self.args = args
+        self.kwargs = kwargs
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            parts = [short_repr(a) for a in self.args]
+            parts += [f"{k}={short_repr(v)}" for k, v in self.kwargs.items()]
+            self._text = f"{self.function}({', '.join(parts)})"
+        return self._text
 
 
 # Values recently returned by the student's code, so that a check helper comparing one of them can
 # say which call produced it. Cleared at the start of every check.
-recent_returns: collections.deque[tuple[Any, str]] = collections.deque(maxlen=128)
+recent_returns: collections.deque[tuple[Any, Call]] = collections.deque(maxlen=128)
 
 
 def call_that_returned(value: Any) -> str | None:
     """The call that returned `value` (the very object) during the current check, if any."""
     for returned, call in reversed(recent_returns):
         if returned is value:
-            return call
+            return str(call)
     return None
 
 
@@ -271,11 +286,11 @@ class Sandbox:
         self.started_at = 0.0
         self.load_failure: LoadFailure | None = None
         self.exercise_deadline: float | None = None
-        self.last_call: str | None = None
         self.restarts = 0
         self.encoding_note: str | None = None
         self._next_id = 0
-        self._output = tempfile.TemporaryFile(mode="a+b", buffering=0)
+        # the student's stdout and stderr, for the sandbox's whole life; closed in close()
+        self._output = tempfile.TemporaryFile(mode="a+b", buffering=0)  # noqa: SIM115
         self._output_bytes = 0
         self._source = self._private_copy()
 
@@ -337,41 +352,37 @@ class Sandbox:
             self.start()
         if self.ready:
             return
-        deadline = self.started_at + self.limits.load_timeout
+        shown = self.config.display_path
+        assert self.reader is not None
         try:
-            assert self.reader is not None
-            message = self.reader.receive(deadline)
+            message = self.reader.receive(self.started_at + self.limits.load_timeout)
         except TimeoutError:
             self.kill()
             self._fail_load(
-                f"{self.config.display_path} did not finish loading within "
-                f"{self.limits.load_timeout:g}s: is there an endless loop, a long computation "
-                "or an input() call at the top level of the file?", FailureKind.TIMEOUT)
-        except wire.ProtocolError as error:
+                f"{shown} did not finish loading within {self.limits.load_timeout:g}s: is there "
+                "an endless loop, a long computation or an input() call at the top level of the "
+                "file?", FailureKind.TIMEOUT)
+        except wire.ProtocolError as problem:
             self.kill()
-            self._fail_load(f"{self.config.display_path} interfered with the grader while "
-                            f"loading ({error})")
+            self._fail_load(f"{shown} interfered with the grader while loading ({problem})")
         if message is None:
-            self._fail_load(f"{self.config.display_path} {self._death_reason()} while loading, "
-                            "so none of its functions could be checked")
-        elif message["op"] == "load_error":
-            error = message.get("error") or {}
-            exception = student_exception(error, None)
+            self._fail_load(f"{shown} {self._death_reason()} while loading, so none of its "
+                            "functions could be checked")
+        if message["op"] == "load_error":
+            exception = student_exception(message.get("error") or {}, None)
             self.kill()
             if exception.is_exit:
-                self._fail_load(f"{self.config.display_path} called exit() while loading, so "
-                                "none of its functions could be checked",
-                                traceback=exception.student_traceback)
-            self._fail_load(f"{self.config.display_path} could not be loaded: {exception}",
+                self._fail_load(f"{shown} called exit() while loading, so none of its functions "
+                                "could be checked", traceback=exception.student_traceback)
+            self._fail_load(f"{shown} could not be loaded: {exception}",
                             traceback=exception.student_traceback)
-        elif message["op"] != "ready":
+        if message["op"] != "ready":
             self.kill()
-            self._fail_load(f"{self.config.display_path} interfered with the grader while "
-                            "loading")
+            self._fail_load(f"{shown} interfered with the grader while loading")
         self.ready = True
 
     def _fail_load(self, summary: str, kind: FailureKind = FailureKind.LOAD_ERROR,
-                   traceback: str | None = None) -> None:
+                   traceback: str | None = None) -> NoReturn:
         failure = LoadFailure(summary, traceback=traceback)
         failure.failure = Failure(kind, summary, traceback=traceback)
         self.load_failure = failure
@@ -391,15 +402,11 @@ class Sandbox:
                     process.kill()
             except (ProcessLookupError, PermissionError):
                 pass
-        elif POSIX:
-            try:  # the process ended by itself; its children may still be running
+        elif POSIX:  # the process ended by itself; its children may still be running
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
         for pipe in (process.stdin, process.stdout):
             if pipe is not None:
                 pipe.close()
@@ -422,8 +429,7 @@ class Sandbox:
 
     def call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Call the student's `function` with plain-data arguments; return its plain result."""
-        call_text = describe_call(function, args, kwargs)
-        self.last_call = call_text
+        call = Call(function, args, kwargs)
         self._ensure_ready()
         callbacks: list[Callable[..., Any]] = []
 
@@ -454,21 +460,21 @@ class Sandbox:
                 if reply is None:
                     reason = self._death_reason()
                     self.kill()
-                    raise SandboxCrash(f"your code {reason} during {call_text}", call=call_text)
+                    raise SandboxCrash(f"your code {reason} during {call}", call=str(call))
                 if reply.get("id") != call_id and reply["op"] != "callback":
                     raise wire.ProtocolError("an answer to a call that was not made")
                 op = reply["op"]
                 if op == "return":
                     value = wire.decode(reply["value"])
-                    recent_returns.append((value, call_text))
+                    recent_returns.append((value, call))
                     return value
                 if op == "raise":
-                    raise student_exception(reply.get("error") or {}, call_text)
+                    raise student_exception(reply.get("error") or {}, str(call))
                 if op == "missing":
-                    raise MissingFunction(function, call_text)
+                    raise MissingFunction(function, str(call))
                 if op == "bad_return":
                     raise BadReturn(str(reply.get("type")), str(reply.get("where", "")),
-                                    str(reply.get("reason", "")), call_text)
+                                    str(reply.get("reason", "")), str(call))
                 if op == "callback":
                     self._answer_callback(reply, callbacks)
                     continue
@@ -477,17 +483,17 @@ class Sandbox:
             self.kill()
             if exercise_limit:
                 raise SandboxTimeout(
-                    f"{call_text} was still running when the exercise's time limit "
-                    f"({self.limits.exercise_timeout:g}s in all) ran out", call=call_text
+                    f"{call} was still running when the exercise's time limit "
+                    f"({self.limits.exercise_timeout:g}s in all) ran out", call=str(call)
                 ) from None
             raise SandboxTimeout(
-                f"{call_text} did not finish within {self.limits.call_timeout:g}s: "
-                "an endless loop, or a computation far slower than needed?", call=call_text
+                f"{call} did not finish within {self.limits.call_timeout:g}s: "
+                "an endless loop, or a computation far slower than needed?", call=str(call)
             ) from None
         except (wire.ProtocolError, BrokenPipeError, OSError) as error:
             self.kill()
             raise SandboxCrash(
-                f"your code interfered with the grader during {call_text}", call=call_text,
+                f"your code interfered with the grader during {call}", call=str(call),
                 detail=str(error)
             ) from None
 

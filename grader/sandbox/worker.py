@@ -13,6 +13,7 @@ decided on the grader's side.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import importlib.util
 import json
 import linecache
@@ -56,7 +57,8 @@ class Channel:
     def receive(self) -> dict[str, Any]:
         header = self._read_exactly(wire.HEADER.size)
         (length,) = wire.HEADER.unpack(header)
-        return wire.unpack(self._read_exactly(length))
+        message: dict[str, Any] = wire.unpack(self._read_exactly(length))
+        return message
 
     def _read_exactly(self, count: int) -> bytes:
         chunks = []
@@ -124,7 +126,7 @@ class Worker:
             code = compile(source, self.display_path, "exec", dont_inherit=True)
             sys.modules[module.__name__] = module
             exec(code, module.__dict__)
-        except BaseException as error:  # noqa: BLE001 - everything the student raises is reported
+        except BaseException as error:
             return {"op": "load_error", "error": describe_exception(error, self.display_path)}
         self.module = module
         return {"op": "ready"}
@@ -158,7 +160,7 @@ class Worker:
         self.callbacks_live = True
         try:
             value = function(*args, **kwargs)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             return {"op": "raise", "id": call_id, "error": describe_exception(error,
                                                                              self.display_path)}
         finally:
@@ -199,10 +201,8 @@ class Worker:
 
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):
             stream.flush()
-        except Exception:  # noqa: BLE001, S110 - the student may have replaced or closed it
-            pass
 
 
 def _apply_limits(config: dict[str, Any]) -> None:
@@ -217,7 +217,7 @@ def _apply_limits(config: dict[str, Any]) -> None:
         (resource.RLIMIT_FSIZE, config["output_file_bytes"]),
     ):
         try:
-            soft, hard = resource.getrlimit(limit)
+            _soft, hard = resource.getrlimit(limit)
             if hard != resource.RLIM_INFINITY:
                 value = min(value, hard)
             resource.setrlimit(limit, (value, hard))

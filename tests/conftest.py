@@ -1,0 +1,46 @@
+"""Shared fixtures: the real course, the fixture course, and a way to grade in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import Course
+from grader.plan import make_plan
+from grader.results import GradingRun
+from grader.runner import grade
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
+
+Grader = Callable[..., GradingRun]
+
+
+def grade_with(course_root: Path) -> Grader:
+    course = Course(course_root)
+
+    def run(day: str, exercises: list[str] | None = None, *, submission: Path | None = None,
+            solutions: bool = False) -> GradingRun:
+        plan = make_plan(course, course.load_day(day), exercises, submission, solutions)
+        return grade(plan)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return Course(REPO)
+
+
+@pytest.fixture(scope="session")
+def grade_course() -> Grader:
+    """Grade the real course: grade_course("day06", ["chinchilla"], submission=DIR)."""
+    return grade_with(REPO)
+
+
+@pytest.fixture(scope="session")
+def grade_fixture() -> Grader:
+    """Grade the fixture course under tests/fixtures/course."""
+    return grade_with(FIXTURE_COURSE)
