@@ -95,8 +95,9 @@ class CheckSession:
         self.process.stdin.write(json.dumps(data).encode("utf-8"))
         self.process.stdin.close()
         self.lines: Queue[bytes] = Queue()
-        threading.Thread(target=_pump_lines, args=(self.process.stdout, self.lines),
-                         daemon=True).start()
+        self.pump = threading.Thread(target=_pump_lines, args=(self.process.stdout, self.lines),
+                                     daemon=True)
+        self.pump.start()
 
     def finish(self) -> tuple[dict[str, ExerciseResult], list[str]]:
         """Wait for the session; the results of its exercises and any grader errors."""
@@ -128,6 +129,7 @@ class CheckSession:
         if not done and not errors:
             errors.append(f"the check session ended unexpectedly (status "
                           f"{self.process.returncode}): {self._log_tail()}")
+        self._close()
         results = {
             job.exercise.id: _code_result(job, checks, exercises.get(job.exercise.id))
             for job in self.plan.code_jobs
@@ -151,6 +153,12 @@ class CheckSession:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def _close(self) -> None:
+        self.pump.join(timeout=5)
+        if self.process.stdout is not None and not self.pump.is_alive():
+            self.process.stdout.close()
+        self.log.close()
 
     def _log_tail(self) -> str:
         self.log.seek(0)

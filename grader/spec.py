@@ -289,6 +289,7 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Path_, Located] = {}
+        self.key_positions: dict[Path_, Located] = {}
         self.problems: list[Problem] = []
         self._scalars = yaml.constructor.SafeConstructor()
 
@@ -309,6 +310,10 @@ class _Reader:
                 if key in result:
                     self._problem(key_node, (*path, key), "this key appears twice")
                     continue
+                key_mark = key_node.start_mark
+                self.key_positions[(*path, key)] = Located(
+                    key_mark.line + 1, key_mark.column + 1, key_node.value
+                )
                 result[key] = self.read(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -338,10 +343,13 @@ class YamlDocument:
     file: str
     data: Any
     positions: dict[Path_, Located]
+    key_positions: dict[Path_, Located]
 
-    def locate(self, path: Path_) -> Located | None:
-        """The position of `path`, or of its nearest ancestor that has one."""
+    def locate(self, path: Path_, key: bool = False) -> Located | None:
+        """The position of `path` (of its key, with `key`), or of its nearest ancestor."""
         path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
         while path not in self.positions and path:
             path = path[:-1]
         return self.positions.get(path)
@@ -378,7 +386,7 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     data = reader.read(node)
     if reader.problems:
         raise AuthoringError(reader.problems)
-    return YamlDocument(file, data, reader.positions)
+    return YamlDocument(file, data, reader.positions, reader.key_positions)
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -443,7 +451,7 @@ def validate(
         problems = []
         for item in error.errors():
             loc = path + tuple(p for p in item["loc"] if not _is_union_tag(p))
-            located = document.locate(loc)
+            located = document.locate(loc, key=item["type"] == "extra_forbidden")
             message = _message(item)
             suggestion = None
             if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):

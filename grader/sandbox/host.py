@@ -131,7 +131,7 @@ _MAPPABLE = (
     "NotImplementedError", "RecursionError", "ZeroDivisionError", "OverflowError",
     "FloatingPointError", "ArithmeticError", "KeyError", "IndexError", "LookupError",
     "ValueError", "TypeError", "AttributeError", "NameError", "AssertionError", "MemoryError",
-    "FileNotFoundError", "OSError", "ImportError", "RuntimeError",
+    "FileNotFoundError", "OSError", "ImportError", "EOFError", "RuntimeError",
 )
 _exception_classes: dict[str, type[StudentException]] = {}
 

@@ -1,0 +1,161 @@
+"""The `grade` command as users run it: exit statuses, formats, terminals, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import cli
+from tests.conftest import FIXTURE_COURSE, REPO
+
+COURSE = ["--course", str(FIXTURE_COURSE)]
+
+
+def run(*args: str, charset: str = "utf-8", env: dict[str, str] | None = None):
+    return CliRunner(charset=charset).invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_list_shows_days_exercises_and_points() -> None:
+    result = run("list", *COURSE)
+    assert result.exit_code == 0
+    assert "demo  A demo day for the grader's own tests  (22 points)" in result.output
+    assert "  adder       code     4  Add two numbers (adder)" in result.output
+    assert "  mini_quiz   quiz     3  A two-question quiz" in result.output
+
+
+def test_one_passing_exercise_exits_0() -> None:
+    result = run("demo", "adder", *COURSE)
+    assert result.exit_code == 0, result.output
+    assert "✓ adder" in result.output
+    assert "Total: 4/4 (100%)" in result.output
+
+
+def test_a_failing_exercise_exits_1_with_the_failing_case() -> None:
+    result = run("demo", "wrong", *COURSE)
+    assert result.exit_code == 1
+    assert "add(11, 1) returned 10; expected 12" in result.output
+    assert "a=11, b=1" in result.output
+    assert "Hint: Return a + b." in result.output
+    assert "Traceback" not in result.output
+
+
+def test_solutions_exit_0() -> None:
+    result = run("demo", "--solutions", *COURSE)
+    assert result.exit_code == 0, result.output
+    assert "Total: 22/22 (100%)" in result.output
+
+
+def test_json_has_the_documented_fields_and_matching_totals() -> None:
+    result = run("demo", "adder", "wrong", "mini_quiz", "--format", "json", *COURSE)
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert {"score", "max_score", "exercises"} <= report.keys()
+    for exercise in report["exercises"]:
+        assert {"id", "score", "max_score", "checks"} <= exercise.keys()
+        for check in exercise["checks"]:
+            assert {"name", "status", "score", "max_score", "message"} <= check.keys()
+            assert check["status"] in {"pass", "fail", "error", "timeout", "not_implemented"}
+        assert exercise["score"] == sum(c["score"] for c in exercise["checks"])
+    assert report["score"] == sum(e["score"] for e in report["exercises"]) == 7
+    assert report["max_score"] == 11
+
+
+def test_output_option_writes_the_report_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    result = run("demo", "adder", "--format", "json", "--output", str(target), *COURSE)
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["score"] == 4
+
+
+def test_submission_folder_is_graded_instead_of_the_exercises(tmp_path: Path) -> None:
+    (tmp_path / "wrong.py").write_text("def add(a, b):\n    return a * b\n", encoding="utf-8")
+    result = run("demo", "wrong", "--submission", str(tmp_path), *COURSE)
+    assert result.exit_code == 1
+    assert "add(2, 3) returned 6; expected 5" in result.output
+
+
+def test_a_file_missing_from_the_submission_costs_that_exercise_only(tmp_path: Path) -> None:
+    (tmp_path / "adder.py").write_text(
+        (FIXTURE_COURSE / "solutions" / "demo" / "adder.py").read_text(), encoding="utf-8")
+    result = run("demo", "adder", "wrong", "--submission", str(tmp_path), *COURSE)
+    assert result.exit_code == 1
+    assert "✓ adder" in result.output
+    assert "wrong.py was not found" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nosuchday"], "there is no day 'nosuchday'"),
+        (["demo", "ader"], "no exercise 'ader'. Did you mean adder?"),
+        (["demo", "--submission", "/nonexistent/dir"], "--submission /nonexistent/dir: no such"),
+        (["demo", "--solutions", "--submission", "."], "either --solutions or --submission"),
+        (["demo", "--format", "xml"], "Invalid value for '--format'"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message_and_no_traceback(args: list[str],
+                                                             message: str) -> None:
+    result = run(*args, *COURSE)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_outside_a_course_exit_2(tmp_path: Path) -> None:
+    result = run("demo", "--course", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is not a course" in result.output
+
+
+def test_no_colour_unless_asked_and_colour_when_asked() -> None:
+    plain = run("demo", "wrong", *COURSE)
+    assert "\x1b[" not in plain.output
+    coloured = run("demo", "wrong", "--color", *COURSE)
+    assert "\x1b[31m" in coloured.output
+
+
+def test_a_console_that_cannot_print_unicode_gets_ascii() -> None:
+    result = run("demo", "adder", "wrong", *COURSE, charset="cp1252")
+    assert result.exit_code == 1
+    assert "PASS adder" in result.output and "FAIL wrong" in result.output
+    assert "✓" not in result.output
+
+
+def test_the_command_runs_as_an_installed_program_on_an_ascii_console(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONIOENCODING="cp1252", NO_COLOR="1")
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader", "demo", "wrong", "mini_essay", *COURSE],
+        capture_output=True, env=env, cwd=tmp_path, timeout=120,
+    )
+    assert completed.returncode == 1
+    text = completed.stdout.decode("cp1252")
+    assert "FAIL wrong" in text
+    assert "Traceback" not in completed.stderr.decode("cp1252", "replace")
+
+
+def test_version_and_help() -> None:
+    assert run("--version").output.startswith("grade, version ")
+    help_text = run("--help").output
+    assert "grade day06" in help_text and "list" in help_text
+
+
+def test_help_of_a_day_lists_its_options() -> None:
+    result = run("demo", "--help", *COURSE)
+    assert result.exit_code == 0
+    for option in ("--submission", "--solutions", "--format", "--output"):
+        assert option in result.output
+
+
+def test_the_real_course_is_found_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO / "exercises")
+    monkeypatch.delenv("GRADE_COURSE", raising=False)
+    result = run("list")
+    assert result.exit_code == 0
+    assert result.output.startswith("day06  What are LLMs?")
