@@ -102,12 +102,15 @@ class Day:
         for exercise in self.exercises:
             if exercise.id == exercise_id:
                 return exercise
-        ids = [e.id for e in self.exercises]
-        close = difflib.get_close_matches(exercise_id, ids, n=1)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        raise UsageError(
-            f"{self.name} has no exercise {exercise_id!r}.{hint} Its exercises: {', '.join(ids)}"
-        )
+        raise unknown_exercise(self.name, exercise_id, self.spec.exercises)
+
+
+def unknown_exercise(day: str, exercise_id: str, ids: list[str]) -> UsageError:
+    close = difflib.get_close_matches(exercise_id, ids, n=1)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    return UsageError(
+        f"{day} has no exercise {exercise_id!r}.{hint} Its exercises: {', '.join(ids)}"
+    )
 
 
 class Course:
@@ -169,16 +172,22 @@ class Course:
         known = ", ".join(names) if names else "none"
         raise UsageError(f"there is no day {name!r}.{hint} Days in this course: {known}")
 
-    def load_day(self, name: str) -> Day:
-        """Read a day and all its exercise specs; every problem found is raised together."""
+    def load_day(self, name: str, only: list[str] | None = None) -> Day:
+        """Read a day and its exercise specs (all, or those in `only`); every problem found is
+        raised together."""
         name = self.resolve_day_name(name)
         day_dir = self.exercises_dir / name
         solutions_dir = self.solutions_dir / name
         day_spec = load_day_spec(day_dir / "day.yaml", self.display(day_dir / "day.yaml"))
         base_limits = day_spec.limits.over(DEFAULT_LIMITS)
+        for exercise_id in only or []:
+            if exercise_id not in day_spec.exercises:
+                raise unknown_exercise(name, exercise_id, day_spec.exercises)
         problems: list[Problem] = []
         exercises: list[Exercise] = []
         for exercise_id in day_spec.exercises:
+            if only and exercise_id not in only:
+                continue
             try:
                 exercises.append(
                     self._load_exercise(name, exercise_id, day_dir, solutions_dir, base_limits)

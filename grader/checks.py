@@ -62,9 +62,12 @@ def _describe(value: object) -> str:
     return f"{short_repr(value)} (a {type(value).__name__})"
 
 
-def fail(summary: str, *, got: object = None, expected: object = None) -> None:
-    """Fail the check with a message of the author's own."""
-    raise CheckFailed(summary, got=None if got is None else _describe(got),
+def fail(summary: str, *, got: object = None, expected: object = None,
+         call: str | None = None) -> None:
+    """Fail the check with a message of the author's own; `call` names the student's call
+    (found from `got` when it is something the student's code returned)."""
+    raise CheckFailed(summary, call=call or (call_that_returned(got) if got is not None else None),
+                      got=None if got is None else _describe(got),
                       expected=None if expected is None else short_repr(expected))
 
 

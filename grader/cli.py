@@ -173,7 +173,7 @@ def grade_day(
 ) -> int:
     """Grade DAY (all its exercises, or the EXERCISEs named)."""
     found = Course.find(course)
-    day = found.load_day(day_name)
+    day = found.load_day(day_name, only=list(exercises) or None)
     plan = make_plan(found, day, list(exercises) or None, submission, solutions)
     run = grade(plan)
     if output_format == "json":

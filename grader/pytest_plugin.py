@@ -8,6 +8,7 @@ read as one.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable, Generator
@@ -41,6 +42,8 @@ else:  # pragma: no cover - hypothesis installs the backport on 3.10
     from exceptiongroup import BaseExceptionGroup
 
 Record = dict[str, Any]
+# "Falsifying example: ...", "Failing test case: ...", "Failing explicit example: ..."
+_EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( \w+)? (example|test case): ")
 BASE_PROFILE = "grading"
 
 
@@ -72,7 +75,7 @@ def _example(error: BaseException) -> str | None:
     Hypothesis writes `test_name(\n    submission=..., \n    a=1,\n)`; students need `a=1`.
     """
     for note in getattr(error, "__notes__", None) or []:
-        if isinstance(note, str) and note.startswith(("Falsifying example", "Failing test case")):
+        if isinstance(note, str) and _EXAMPLE_NOTE.match(note):
             _, _, body = note.partition(": ")
             lines = body.strip().splitlines()
             if len(lines) >= 2 and lines[0].endswith("(") and lines[-1] == ")":

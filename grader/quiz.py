@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -39,7 +39,7 @@ SCALE_WORDS = {
 }
 _UNIT_WORDS = (
     "tokens", "token", "parameters", "parameter", "params", "param", "nats", "nat", "flops",
-    "flop", "times", "x", "×", "fold",
+    "flop", "times", "x", "×", "-fold", "fold",
 )
 _APPROX = ("approximately", "approx.", "approx", "about", "around", "roughly", "circa", "ca.",
            "~", "≈", "=")
@@ -113,7 +113,7 @@ def _parse_plain(text: str) -> float | None:
         try:
             return base * 10.0 ** int(power.group("exp"))
         except OverflowError:
-            return None
+            return math.inf  # reported as not finite
     return None
 
 
@@ -254,55 +254,64 @@ def _letters(answer: Answer, question: Question) -> list[str]:
     return letters
 
 
-def mark_answer(marked: MarkedQuestion, answer: Answer) -> tuple[Fraction, Status, Failure | None,
-                                                                 str]:
-    """The fraction of the points `answer` earns, its status, failure and feedback."""
+@dataclass(frozen=True)
+class Mark:
+    """What one answer earns."""
+
+    share: Fraction  # of the question's points
+    status: Status
+    failure: Failure | None = None
+    feedback: str = ""
+    alternative: bool = False  # right, but not the key's first answer (a later source, say)
+
+
+def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
+    """What `answer` earns: its share of the points, status, failure and feedback."""
     question = marked.question
     if answer is None or (isinstance(answer, str) and not answer.strip()) or answer == []:
-        return Fraction(0), Status.NOT_IMPLEMENTED, Failure(
-            FailureKind.NOT_IMPLEMENTED, "not answered yet"), ""
+        return Mark(Fraction(0), Status.NOT_IMPLEMENTED,
+                    Failure(FailureKind.NOT_IMPLEMENTED, "not answered yet"))
     try:
         if question.type == "numeric":
             if isinstance(answer, list):
                 raise AnswerError("write one number, not a list")
             value = parse_number(answer)
-            for accepted in marked.accepted:
+            for n, accepted in enumerate(marked.accepted):
                 assert accepted.number is not None
                 if math.isclose(value, accepted.number, rel_tol=marked.relative_tolerance,
                                 abs_tol=marked.absolute_tolerance) or value == accepted.number:
-                    return Fraction(1), Status.PASS, None, accepted.feedback
-            return Fraction(0), Status.FAIL, Failure(
-                FailureKind.WRONG_ANSWER, _wrong_number(answer, value, marked),
-                got=answer), ""
+                    return Mark(Fraction(1), Status.PASS, None, accepted.feedback, n > 0)
+            return Mark(Fraction(0), Status.FAIL, Failure(
+                FailureKind.WRONG_ANSWER, _wrong_number(answer, value, marked), got=answer))
         if question.type in ("choice", "multiple_choice"):
             letters = _letters(answer, question)
             if question.type == "choice" and len(letters) != 1:
                 raise AnswerError("choose exactly one letter")
             chosen = frozenset(letters)
             best = Fraction(0)
-            feedback = ""
-            for accepted in marked.accepted:
+            best_n = 0
+            for n, accepted in enumerate(marked.accepted):
                 right = len(chosen & accepted.choices)
                 wrong = len(chosen - accepted.choices)
                 share = max(Fraction(0), Fraction(right - wrong, len(accepted.choices)))
                 if share > best:
-                    best, feedback = share, accepted.feedback
+                    best, best_n = share, n
             if best == 1:
-                return best, Status.PASS, None, feedback
+                return Mark(best, Status.PASS, None, marked.accepted[best_n].feedback, best_n > 0)
             summary = (f"partly right ({', '.join(sorted(chosen))})" if best
                        else f"{', '.join(sorted(chosen))} is not the answer")
-            return best, Status.FAIL, Failure(FailureKind.WRONG_ANSWER, summary,
-                                              got=", ".join(sorted(chosen))), ""
+            return Mark(best, Status.FAIL, Failure(FailureKind.WRONG_ANSWER, summary,
+                                                   got=", ".join(sorted(chosen))))
         text = " ".join(str(answer).split()).rstrip(".")
-        for accepted in marked.accepted:
+        for n, accepted in enumerate(marked.accepted):
             assert accepted.pattern is not None
             if accepted.pattern.fullmatch(text):
-                return Fraction(1), Status.PASS, None, accepted.feedback
-        return Fraction(0), Status.FAIL, Failure(FailureKind.WRONG_ANSWER,
-                                                 f"{text!r} is not the answer", got=text), ""
+                return Mark(Fraction(1), Status.PASS, None, accepted.feedback, n > 0)
+        return Mark(Fraction(0), Status.FAIL, Failure(FailureKind.WRONG_ANSWER,
+                                                      f"{text!r} is not the answer", got=text))
     except AnswerError as error:
-        return Fraction(0), Status.FAIL, Failure(FailureKind.UNPARSEABLE_ANSWER, str(error),
-                                                 got=str(answer)), ""
+        return Mark(Fraction(0), Status.FAIL, Failure(FailureKind.UNPARSEABLE_ANSWER,
+                                                      str(error), got=str(answer)))
 
 
 def _wrong_number(answer: str, value: float, marked: MarkedQuestion) -> str:
@@ -353,12 +362,15 @@ def grade_quiz(job: Job) -> ExerciseResult:
             checks.append(CheckResult(question.id, question.prompt, Status.ERROR, Fraction(0),
                                       points, Failure(problem.kind, "not marked: see above")))
             continue
-        share, status, failure, feedback = mark_answer(marked[question.id],
-                                                       answers.get(question.id))
+        mark = mark_answer(marked[question.id], answers.get(question.id))
+        failure = mark.failure
         if failure is not None and question.hint:
-            failure = Failure(**{**failure.__dict__, "detail": question.hint})
-        checks.append(CheckResult(question.id, question.prompt, status, points * share, points,
-                                  failure, feedback=feedback or None))
+            failure = replace(failure, detail=question.hint)
+        if mark.alternative and mark.feedback:
+            notes.append(f"{question.id}: {' '.join(mark.feedback.split())}")
+        checks.append(CheckResult(question.id, question.prompt, mark.status,
+                                  points * mark.share, points, failure,
+                                  feedback=mark.feedback or None))
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="quiz", file=job.display,
         checks=tuple(checks), hint=spec.hint, problem=problem, notes=tuple(sorted(notes)),

@@ -21,7 +21,10 @@ from grader.student_files import StudentFileError, read_student_text
 
 MIN_SENTENCE_WORDS = 6
 MIN_FUNCTION_WORDS = 2
-MAX_EVIDENCE_SHARE = 0.5  # at most this share of a sentence's words may be evidence terms
+MIN_FUNCTION_SHARE = 0.15  # English prose runs at 30-50% function words; keyword lists near 0
+MAX_KEYWORD_SHARE = 0.7  # at most this share of a sentence's words may be rubric terms
+MAX_COMMA_SHARE = 0.25  # a comma after every few words is a list, not a sentence
+_ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "vs.", "cf.", "fig.", "approx.", "no.", "eq.")
 
 FUNCTION_WORDS = frozenset("""
 a an the this that these those it its they them their there here we our you your i my me he she
@@ -30,7 +33,7 @@ might must shall of to in on at by for with from into onto about as than then so
 while when where which who whom whose what why how if unless until although though but and or nor
 not no also just only even more most less very much many such both each every some any all other
 """.split())
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
@@ -61,8 +64,21 @@ def sentences(body: str) -> list[str]:
     for block in re.split(r"\n\s*\n", body):
         for line in _split_lines(block):
             line = _MARKUP.sub("", line).strip()
-            result.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+            result.extend(_join_abbreviations(s.strip() for s in _SENTENCE_END.split(line)))
     return result
+
+
+def _join_abbreviations(pieces: Iterable[str]) -> list[str]:
+    """Rejoin pieces split after an abbreviation ("Wei et al. define ...")."""
+    joined: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if joined and joined[-1].lower().endswith(_ABBREVIATIONS):
+            joined[-1] += " " + piece
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _split_lines(block: str) -> Iterable[str]:
@@ -80,7 +96,6 @@ def _split_lines(block: str) -> Iterable[str]:
 @dataclass(frozen=True)
 class _Term:
     pattern: re.Pattern[str]
-    words: int
 
 
 def _compile_term(term: str) -> _Term:
@@ -89,18 +104,34 @@ def _compile_term(term: str) -> _Term:
     parts = [re.escape(p) for p in phrase.split()]
     body = r"\s+".join(parts)
     regex = rf"(?<![\w-]){body}" + (r"[\w'’-]*" if prefix else r"(?![\w])")
-    return _Term(re.compile(regex, re.IGNORECASE), len(parts))
+    return _Term(re.compile(regex, re.IGNORECASE))
 
 
-def is_prose(sentence: str, evidence_words: int) -> bool:
-    """Whether a sentence reads as prose rather than a list of keywords."""
-    tokens = words(sentence)
+def is_prose(sentence: str, terms: list[_Term]) -> bool:
+    """Whether a sentence reads as prose rather than a list of the rubric's keywords.
+
+    Words inside any rubric term count as keywords (a function word inside a term, like the "A"
+    of "Q&A", is still a keyword). A sentence is prose when it is long enough, its other words
+    include enough ordinary function words, keywords do not crowd it, and it is not a
+    comma-separated list.
+    """
+    tokens = list(_WORD.finditer(sentence))
     if len(tokens) < MIN_SENTENCE_WORDS:
         return False
-    function = sum(1 for t in tokens if t.lower() in FUNCTION_WORDS)
-    if function < MIN_FUNCTION_WORDS:
-        return False
-    return evidence_words <= MAX_EVIDENCE_SHARE * len(tokens)
+    spans = [m.span() for term in terms for m in term.pattern.finditer(sentence)]
+    keywords = 0
+    function = 0
+    for token in tokens:
+        if any(start < token.end() and token.start() < end for start, end in spans):
+            keywords += 1
+        elif token.group().lower() in FUNCTION_WORDS:
+            function += 1
+    count = len(tokens)
+    return (
+        function >= max(MIN_FUNCTION_WORDS, MIN_FUNCTION_SHARE * count)
+        and keywords <= MAX_KEYWORD_SHARE * count
+        and sentence.count(",") + sentence.count(";") < MAX_COMMA_SHARE * count
+    )
 
 
 @dataclass(frozen=True)
@@ -110,22 +141,14 @@ class CriterionScore:
     evidence: tuple[str, ...]
 
 
-def score_criterion(criterion: Criterion, sentence_list: list[str]) -> CriterionScore:
-    """Whether `criterion` is met by `sentence_list`, and the sentences that showed it."""
+def score_criterion(criterion: Criterion, prose: list[str]) -> CriterionScore:
+    """Whether `criterion` is met by the prose sentences, and the sentences that showed it."""
     groups = [[_compile_term(t) for t in group] for group in criterion.evidence]
     need = criterion.need or len(groups)
     found: dict[str, str] = {}
-    for sentence in sentence_list:
-        matched_groups = 0
-        evidence_words = 0
-        for group in groups:
-            hits = [t for t in group if t.pattern.search(sentence)]
-            if hits:
-                matched_groups += 1
-                evidence_words += sum(
-                    t.words * len(t.pattern.findall(sentence)) for t in hits
-                )
-        if matched_groups >= need and is_prose(sentence, evidence_words):
+    for sentence in prose:
+        matched = sum(1 for group in groups if any(t.pattern.search(sentence) for t in group))
+        if matched >= need:
             found.setdefault(_normalise(sentence), sentence)
     evidence = tuple(found.values())
     return CriterionScore(criterion, len(evidence) >= criterion.sentences, evidence)
@@ -147,10 +170,11 @@ def score_essay(text: str, stub: str, spec: EssaySpec) -> EssayScore:
     if spec.words.max is not None and count > spec.words.max:
         cut_at = spec.words.max
         body = _first_words(body, spec.words.max)
-    found = sentences(body)
+    terms = [_compile_term(t) for c in spec.criteria for group in c.evidence for t in group]
+    prose = [s for s in sentences(body) if is_prose(s, terms)]
     return EssayScore(
         word_count=count,
-        criteria=tuple(score_criterion(c, found) for c in spec.criteria),
+        criteria=tuple(score_criterion(c, prose) for c in spec.criteria),
         too_short=0 < count < spec.words.min,
         cut_at=cut_at,
     )

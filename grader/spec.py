@@ -310,11 +310,12 @@ class _Reader:
                 if key in result:
                     self._problem(key_node, (*path, key), "this key appears twice")
                     continue
+                key_path = (*path, key)
                 key_mark = key_node.start_mark
-                self.key_positions[(*path, key)] = Located(
+                self.key_positions[key_path] = Located(
                     key_mark.line + 1, key_mark.column + 1, key_node.value
                 )
-                result[key] = self.read(value_node, (*path, key))
+                result[key] = self.read(value_node, key_path)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.read(item, (*path, n)) for n, item in enumerate(node.value)]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from grader.catalog import Course
 from grader.plan import make_plan
@@ -17,13 +18,21 @@ FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
 
 Grader = Callable[..., GradingRun]
 
+# Course material, not the suite's own tests: graded by the tests, never collected by pytest.
+collect_ignore = ["fixtures", "day06"]
+
+# The suite's own properties run the same examples on every machine, like gradings do.
+settings.register_profile("suite", derandomize=True, database=None, deadline=None)
+settings.load_profile("suite")
+
 
 def grade_with(course_root: Path) -> Grader:
     course = Course(course_root)
 
     def run(day: str, exercises: list[str] | None = None, *, submission: Path | None = None,
             solutions: bool = False) -> GradingRun:
-        plan = make_plan(course, course.load_day(day), exercises, submission, solutions)
+        plan = make_plan(course, course.load_day(day, only=exercises), exercises, submission,
+                         solutions)
         return grade(plan)
 
     return run

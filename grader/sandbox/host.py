@@ -192,11 +192,25 @@ recent_returns: collections.deque[tuple[Any, Call]] = collections.deque(maxlen=1
 
 
 def call_that_returned(value: Any) -> str | None:
-    """The call that returned `value` (the very object) during the current check, if any."""
+    """The call that returned `value` (the very object, or a part of what it returned) during
+    the current check, if any."""
     for returned, call in reversed(recent_returns):
-        if returned is value:
+        if _contains(returned, value, budget=[1000]):
             return str(call)
     return None
+
+
+def _contains(container: Any, value: Any, budget: list[int]) -> bool:
+    if container is value:
+        return True
+    budget[0] -= 1
+    if budget[0] <= 0:
+        return False
+    if type(container) in (list, tuple):
+        return any(_contains(item, value, budget) for item in container)
+    if type(container) is dict:
+        return any(_contains(item, value, budget) for item in container.values())
+    return False
 
 
 # --- the process ---------------------------------------------------------------------------

@@ -1,0 +1,27 @@
+"""Wrong: chinchilla_table returns a list of token counts instead of a dict keyed by size."""
+
+# fails: test_table, test_table_any
+
+import math
+
+
+def _check_billions(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"not a number of billions: {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"not a positive, finite size: {value!r}")
+
+
+def optimal_tokens(num_params_billions):
+    _check_billions(num_params_billions)
+    return num_params_billions * 20
+
+
+def tokens_per_parameter(params_billions, tokens_billions):
+    _check_billions(params_billions)
+    _check_billions(tokens_billions)
+    return tokens_billions / params_billions
+
+
+def chinchilla_table(sizes):
+    return [optimal_tokens(size) for size in sizes]

@@ -1,0 +1,402 @@
+"""Reading and marking quiz answers: numbers written the way people write them, choices, text.
+
+The properties here use small quizzes built in the test; the Day 6 quiz itself is tested in
+test_day06_content.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.quiz import (
+    AnswerError,
+    MarkedQuestion,
+    load_key,
+    mark_answer,
+    parse_number,
+    read_answer_sheet,
+)
+from grader.results import FailureKind, Status
+from grader.spec import QuizSpec
+
+# Deterministic, no example database in the tree, no deadline (marking builds small files).
+PROPERTY = settings(deadline=None, derandomize=True, database=None, max_examples=100)
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+# --- building small quizzes ------------------------------------------------------------------
+
+
+def build_quiz(questions: list[dict], answers: dict) -> dict[str, MarkedQuestion]:
+    """The marked questions of a quiz whose spec and key are given as plain data."""
+    spec = QuizSpec.model_validate(
+        {"schema": 1, "kind": "quiz", "title": "t", "hint": "h", "questions": questions}
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        key_path = Path(folder) / "key.yaml"
+        key_path.write_text(yaml.safe_dump({"schema": 1, "answers": answers}), encoding="utf-8")
+        return load_key(spec, key_path, "key.yaml")
+
+
+def numeric_question(value: str | float, tolerance: float = 0.0) -> MarkedQuestion:
+    marked = build_quiz(
+        [{"id": "q", "type": "numeric", "prompt": "How many?", "unit": "tokens"}],
+        {"q": {"accept": [{"value": value}], "relative_tolerance": tolerance}},
+    )
+    return marked["q"]
+
+
+CHOICES = {"a": "exact match", "b": "token edit distance", "c": "Brier score", "d": "accuracy"}
+CHOICE = build_quiz(
+    [{"id": "q", "type": "choice", "prompt": "Which is linear?", "choices": CHOICES}],
+    {"q": {"accept": [{"value": "b", "feedback": "Yes."}]}},
+)["q"]
+MULTI = build_quiz(
+    [{"id": "q", "type": "multiple_choice", "prompt": "Which are continuous?", "choices": CHOICES}],
+    {"q": {"accept": [{"value": ["b", "c"]}]}},
+)["q"]
+TEXT = build_quiz(
+    [{"id": "q", "type": "text", "prompt": "Name the metric."}],
+    {"q": {"accept": [{"value": r"(token\s+)?edit\s+distance"}]}},
+)["q"]
+
+
+# --- parse_number: every written form gives the number back ----------------------------------
+
+positive = st.floats(min_value=1e-6, max_value=1e20, allow_nan=False, allow_infinity=False)
+
+
+def assert_parses_to(text: str, expected: float, rel: float = 1e-9) -> None:
+    got = parse_number(text)
+    assert math.isclose(got, expected, rel_tol=rel, abs_tol=1e-12), (text, got, expected)
+
+
+@PROPERTY
+@given(positive)
+def test_plain_numbers(x: float) -> None:
+    assert parse_number(repr(x)) == x
+    assert parse_number(f"  {x!r}  ") == x
+
+
+@PROPERTY
+@given(positive, st.integers(min_value=3, max_value=15))
+def test_scientific_notation(x: float, digits: int) -> None:
+    assert_parses_to(f"{x:.{digits}e}", x, rel=10.0 ** -(digits - 1))
+    assert_parses_to(f"{x:.{digits}E}", x, rel=10.0 ** -(digits - 1))
+
+
+@PROPERTY
+@given(st.floats(min_value=1000, max_value=1e15), st.sampled_from([",", " ", "_", "'", "\u202f"]))
+def test_grouped_digits(x: float, separator: str) -> None:
+    text = f"{x:,.3f}".replace(",", separator)
+    assert_parses_to(text, round(x, 3), rel=1e-12)
+    whole = f"{round(x):,}".replace(",", separator)
+    assert parse_number(whole) == round(x)
+
+
+SCALES = [
+    ("k", 1e3),
+    ("K", 1e3),
+    ("thousand", 1e3),
+    ("M", 1e6),
+    ("million", 1e6),
+    ("B", 1e9),
+    ("bn", 1e9),
+    ("billion", 1e9),
+    ("T", 1e12),
+    ("trillion", 1e12),
+]
+
+
+@PROPERTY
+@given(positive, st.sampled_from(SCALES), st.sampled_from(["", " "]))
+def test_scale_words_and_suffixes(x: float, scale: tuple[str, float], space: str) -> None:
+    word, factor = scale
+    assert_parses_to(f"{x!r}{space}{word}", x * factor)
+
+
+@PROPERTY
+@given(
+    st.decimals(min_value=1, max_value="9.999", places=3).map(str),
+    st.integers(min_value=-30, max_value=30),
+    st.sampled_from(
+        [
+            "{m}×10^{k}",
+            "{m} × 10^{k}",
+            "{m} x 10^{k}",
+            "{m}*10**{k}",
+            "{m} x 10^({k})",
+            "{m}·10^{k}",
+            "{m}×10{sup}",
+        ]
+    ),
+)
+def test_times_ten_to_the(mantissa: str, exponent: int, form: str) -> None:
+    text = form.format(m=mantissa, k=exponent, sup=str(exponent).translate(SUPERSCRIPT))
+    assert_parses_to(text, float(mantissa) * 10.0**exponent)
+
+
+@PROPERTY
+@given(
+    positive,
+    st.sampled_from(["tokens", "parameters", "nats", "x", "×", "times", "FLOPs"]),
+    st.sampled_from(["", "~", "≈", "about ", "approximately ", "around "]),
+)
+def test_units_and_approximation_words(x: float, unit: str, approx: str) -> None:
+    assert_parses_to(f"{approx}{x!r} {unit}", x)
+
+
+@PROPERTY
+@given(st.floats(min_value=0, max_value=1))
+def test_percentages(share: float) -> None:
+    assert_parses_to(f"{share * 100!r}%", share)
+
+
+def test_the_forms_the_course_promises() -> None:
+    for text in (
+        "60B",
+        "6e10",
+        "60 billion",
+        "60,000,000,000",
+        "6×10^10",
+        "6 x 10^10",
+        "~60 B tokens",
+        "6·10¹⁰",
+        "60 bn",
+        "6.0E+10",
+    ):
+        assert parse_number(text) == 6e10, text
+    assert parse_number("34.9%") == pytest.approx(0.349)
+    assert parse_number("1,5") == 1.5  # a decimal comma
+    assert parse_number("−3") == -3  # a typographic minus
+
+
+# --- unreadable answers ----------------------------------------------------------------------
+
+UNREADABLE = [
+    "sixty billion",
+    "ln 32064",
+    "60B or 70B",
+    "",
+    "abc",
+    "1/2",
+    "60 70",
+    "B",
+    "--5",
+    "60BB",
+    "1,2345",
+    "0x10",
+    "6××10^10",
+]
+
+
+@pytest.mark.parametrize("text", UNREADABLE)
+def test_unreadable_numbers_raise_with_a_way_to_write_them(text: str) -> None:
+    with pytest.raises(AnswerError, match=re.escape("60B, 6e10, 60 billion")):
+        parse_number(text)
+
+
+@PROPERTY
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Nd", "No", "Cs"), blacklist_characters="⁰¹²³⁴⁵⁶⁷⁸⁹"
+        )
+    )
+)
+def test_text_without_digits_is_never_a_number(text: str) -> None:
+    with pytest.raises(AnswerError):
+        parse_number(text)
+
+
+def test_infinite_numbers_are_refused() -> None:
+    with pytest.raises(AnswerError, match="finite"):
+        parse_number("1e400")
+
+
+def test_an_unreadable_answer_is_marked_as_such_not_as_wrong() -> None:
+    mark = mark_answer(numeric_question("60B"), "sixty billion")
+    share, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert share == 0 and status is Status.FAIL
+    assert failure is not None and failure.kind is FailureKind.UNPARSEABLE_ANSWER
+    assert "60B, 6e10" in failure.summary
+
+
+# --- numeric marking -------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(
+    st.floats(min_value=1e-3, max_value=1e15),
+    st.floats(min_value=0.001, max_value=0.1),
+    st.floats(min_value=-0.99, max_value=0.99),
+)
+def test_numbers_within_the_tolerance_pass(key: float, tolerance: float, slack: float) -> None:
+    question = numeric_question(key, tolerance)
+    answer = key * (1 + slack * tolerance)
+    mark = mark_answer(question, repr(answer))
+    share, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert (share, status, failure) == (1, Status.PASS, None)
+
+
+@PROPERTY
+@given(
+    st.integers(min_value=1, max_value=10**6),
+    st.sampled_from([1e3, 1e6, 1e9, 1e12]),
+    st.floats(min_value=1e-3, max_value=1e18),
+)
+def test_wrong_number_feedback_never_contains_the_key(
+    mantissa: int, scale: float, answer: float
+) -> None:
+    key = mantissa * scale
+    question = numeric_question(key, 0.02)
+    written = f"{answer:.6g}"
+    if math.isclose(parse_number(written), key, rel_tol=0.02):
+        return
+    mark = mark_answer(question, written)
+    share, status, failure, feedback = mark.share, mark.status, mark.failure, mark.feedback
+    assert share == 0 and status is Status.FAIL and feedback == ""
+    assert failure is not None
+    said = " ".join(p for p in (failure.summary, failure.detail, failure.expected) if p)
+    said = said.replace(written, "")
+    assert failure.expected is None
+    assert not re.search(r"\d", said), said  # no number at all but the student's own
+
+
+@PROPERTY
+@given(st.sampled_from([1e3, 1e6, 1e9]), st.sampled_from([1, -1]))
+def test_a_slip_of_units_is_named(factor: float, direction: int) -> None:
+    question = numeric_question("60B")
+    written = f"{6e10 * factor**direction:g}"
+    mark = mark_answer(question, written)
+    _, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert status is Status.FAIL and failure is not None
+    assert "off by a factor" in failure.summary and "tokens" in failure.summary
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", []])
+def test_blank_answers_are_not_answered_yet(blank: str | list[str] | None) -> None:
+    for question in (numeric_question(1), CHOICE, MULTI, TEXT):
+        mark = mark_answer(question, blank)
+        share, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+        assert share == 0 and status is Status.NOT_IMPLEMENTED
+        assert failure is not None and failure.summary == "not answered yet"
+
+
+def test_a_list_is_not_a_number() -> None:
+    mark = mark_answer(numeric_question(1), ["1"])
+    _, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert status is Status.FAIL and failure is not None
+    assert failure.kind is FailureKind.UNPARSEABLE_ANSWER
+
+
+# --- choices ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer", ["b", "B", "(b)", "b.", " b ", "token edit distance", "Token Edit Distance."]
+)
+def test_a_choice_by_letter_or_by_its_text(answer: str) -> None:
+    mark = mark_answer(CHOICE, answer)
+    share, status, _, feedback = mark.share, mark.status, mark.failure, mark.feedback
+    assert (share, status, feedback) == (1, Status.PASS, "Yes.")
+
+
+@pytest.mark.parametrize("answer", ["a", "c", "d"])
+def test_a_wrong_choice(answer: str) -> None:
+    mark = mark_answer(CHOICE, answer)
+    share, status, failure, feedback = mark.share, mark.status, mark.failure, mark.feedback
+    assert share == 0 and status is Status.FAIL and feedback == ""
+    assert failure is not None and failure.kind is FailureKind.WRONG_ANSWER
+
+
+@pytest.mark.parametrize("answer", ["a, b", "[a, b]", "z", "b or c"])
+def test_a_choice_needs_one_known_letter(answer: str) -> None:
+    parsed = read_answer_sheet(f"q: {answer}", "sheet.yaml")["q"]
+    mark = mark_answer(CHOICE, parsed)
+    share, _, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert share == 0
+    assert failure is not None and failure.kind is FailureKind.UNPARSEABLE_ANSWER
+    assert "letter" in failure.summary
+
+
+letters = st.lists(st.sampled_from(sorted(CHOICES)), min_size=1, max_size=4, unique=True)
+
+
+@PROPERTY
+@given(letters)
+def test_multiple_choice_credit_is_between_0_and_1(chosen: list[str]) -> None:
+    mark = mark_answer(MULTI, chosen)
+    share, status, _, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert 0 <= share <= 1
+    assert (share == 1) == (set(chosen) == {"b", "c"}) == (status is Status.PASS)
+
+
+@PROPERTY
+@given(letters, st.sampled_from(["a", "d"]))
+def test_a_wrong_letter_never_raises_the_credit(chosen: list[str], wrong: str) -> None:
+    before = mark_answer(MULTI, chosen).share
+    after = mark_answer(MULTI, sorted({*chosen, wrong})).share
+    assert after <= before
+
+
+@PROPERTY
+@given(letters)
+def test_multiple_choice_reads_lists_and_comma_separated_letters(chosen: list[str]) -> None:
+    as_list = read_answer_sheet(f"q: [{', '.join(chosen)}]", "sheet.yaml")["q"]
+    as_text = read_answer_sheet(f"q: {', '.join(chosen)}", "sheet.yaml")["q"]
+    assert mark_answer(MULTI, as_list).share == mark_answer(MULTI, as_text).share
+
+
+def test_partial_credit_for_multiple_choice() -> None:
+    assert mark_answer(MULTI, ["b"]).share == Fraction(1, 2)
+    assert mark_answer(MULTI, ["b", "a"]).share == 0
+    assert mark_answer(MULTI, ["a", "d"]).share == 0
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["edit distance", "Token Edit Distance", "token  edit distance.", "TOKEN EDIT DISTANCE"],
+)
+def test_text_answers_match_the_pattern_loosely(answer: str) -> None:
+    assert mark_answer(TEXT, answer).status is Status.PASS
+
+
+@pytest.mark.parametrize("answer", ["Brier score", "edit distance and more", "accuracy"])
+def test_text_answers_must_match_the_whole_pattern(answer: str) -> None:
+    mark = mark_answer(TEXT, answer)
+    share, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
+    assert share == 0 and status is Status.FAIL and failure is not None
+
+
+# --- the answer sheet ------------------------------------------------------------------------
+
+
+def test_the_sheet_keeps_answers_as_written() -> None:
+    sheet = "a: 1.10\nb: NO\nc: 012\nd:\ne: [a, c]\nf: 6×10^10\n"
+    assert read_answer_sheet(sheet, "s.yaml") == {
+        "a": "1.10",
+        "b": "NO",
+        "c": "012",
+        "d": None,
+        "e": ["a", "c"],
+        "f": "6×10^10",
+    }
+
+
+def test_an_invalid_sheet_says_where_and_how_to_fix_it() -> None:
+    with pytest.raises(AnswerError, match=r"line 2.*quotes"):
+        read_answer_sheet("a: 1\nb: ratio: 43x\nc: 2\n", "s.yaml")

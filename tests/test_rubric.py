@@ -1,0 +1,288 @@
+"""Scoring essays against a rubric: what earns a criterion and what never does.
+
+The rubric here is small and built in the test; the Day 6 essays are tested in
+test_day06_content.py.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.catalog import Exercise
+from grader.plan import Job
+from grader.results import ExerciseResult, FailureKind, Status
+from grader.rubric import FUNCTION_WORDS, grade_essay, score_essay, words
+from grader.spec import EssaySpec, to_points
+
+PROPERTY = settings(deadline=None, derandomize=True, database=None, max_examples=60)
+
+MIN_WORDS, MAX_WORDS = 40, 200
+
+
+def criterion(id: str, evidence: list[list[str]], points: int = 1, **extra: object) -> dict:
+    return {
+        "id": id,
+        "points": points,
+        "description": id,
+        "evidence": evidence,
+        "met": f"{id} met",
+        "missed": f"{id} missed",
+        **extra,
+    }
+
+
+SPEC = EssaySpec.model_validate(
+    {
+        "schema": 1,
+        "kind": "essay",
+        "title": "Why next-token prediction answers questions",
+        "hint": "h",
+        "prompt": "p",
+        "words": {"min": MIN_WORDS, "max": MAX_WORDS},
+        "criteria": [
+            criterion(
+                "data",
+                [["question*", "FAQ*"], ["answer*"], ["training", "corpus", "web"]],
+                points=2,
+            ),
+            criterion("prediction", [["predict*", "next token", "continu*"], ["answer*"]]),
+            criterion("limits", [["hallucinat*", "plausible"], ["false", "wrong"]], sentences=2),
+        ],
+    }
+)
+TERMS = sorted({term for c in SPEC.criteria for group in c.evidence for term in group})
+
+DATA = "The web text used for training is full of questions that are followed by their answers."
+PREDICTION = "When it reads a question, the model predicts the next token, which is an answer."
+LIMITS_A = "A plausible answer from the model can still be completely wrong."
+LIMITS_B = "Such hallucinations look fluent even though every detail in them is false."
+EVIDENCE = [DATA, PREDICTION, LIMITS_A, LIMITS_B]
+FILLER = "This sentence is only here to make the essay longer for this test."
+STRONG = " ".join([DATA, PREDICTION, FILLER, LIMITS_A, LIMITS_B])
+
+STUB = """# Why next-token prediction answers questions
+
+<!-- Write your essay below this line. -->
+Explain how the training data, which has questions and answers, makes prediction answer them.
+"""
+
+
+def met(text: str, stub: str = STUB) -> set[str]:
+    return {c.criterion.id for c in score_essay(text, stub, SPEC).criteria if c.met}
+
+
+def grade(text: str, stub: str = STUB) -> ExerciseResult:
+    """Grade `text` the way `grade` does, from files."""
+    with tempfile.TemporaryDirectory() as folder:
+        stub_path = Path(folder) / "stub.md"
+        stub_path.write_text(stub, encoding="utf-8")
+        essay = Path(folder) / "essay.md"
+        essay.write_text(text, encoding="utf-8")
+        exercise = Exercise(
+            id="essay",
+            day="demo",
+            spec=SPEC,
+            spec_path=Path(folder) / "s.yaml",
+            student_file="essay.md",
+            stub_path=stub_path,
+            solution_path=Path(folder) / "solution.md",
+        )
+        return grade_essay(Job(exercise, essay, "essay.md"))
+
+
+MAX_POINTS = sum((to_points(c.points) for c in SPEC.criteria), Fraction(0))
+
+
+def test_the_strong_essay_meets_every_criterion() -> None:
+    assert met(STRONG) == {"data", "prediction", "limits"}
+    result = grade(STRONG)
+    assert result.score == result.max_score == MAX_POINTS
+    assert result.provisional
+    assert all(c.feedback == f"{c.id} met" for c in result.checks)
+
+
+# --- keyword lists ---------------------------------------------------------------------------
+
+
+def render(term: str, suffix: str) -> str:
+    return term[:-1] + suffix if term.endswith("*") else term
+
+
+keyword_lists = st.lists(
+    st.tuples(st.sampled_from(TERMS), st.sampled_from(["", "s", "ing", "ed"])),
+    min_size=MIN_WORDS,
+    max_size=150,
+).map(lambda items: [render(term, suffix) for term, suffix in items])
+
+
+@PROPERTY
+@given(keyword_lists, st.sampled_from([" ", ", ", "; ", "\n", "\n- ", " / "]))
+def test_keyword_lists_never_meet_a_criterion(keywords: list[str], separator: str) -> None:
+    text = separator.join(keywords)
+    assert met(text) == set(), text
+    assert grade(text).score == 0
+
+
+glued_lists = st.lists(
+    st.tuples(st.sampled_from(TERMS), st.sampled_from(["", "the ", "a ", "of the "])),
+    min_size=MIN_WORDS // 2,
+    max_size=80,
+).map(lambda items: [glue + render(term, "") for term, glue in items])
+
+
+@PROPERTY
+@given(glued_lists, st.sampled_from([", ", "; ", ",\n"]))
+def test_keyword_lists_with_articles_glued_on_never_meet_a_criterion(
+    keywords: list[str], separator: str
+) -> None:
+    text = separator.join(keywords) + "."
+    assert met(text) == set(), text
+
+
+def test_smallest_keyword_lists_that_once_met_a_criterion_do_not() -> None:
+    # a list mixing terms of several criteria with two function words, and a term ("Q&A")
+    # that looks like two words, each once passed as prose
+    padding = " ".join(["Filler words pad this essay out to its minimum length here."] * 6)
+    for attack in ("web, corpus, FAQ, the, of, answer, predicts.",
+                   "Q&A Q&A answer predict web data corpus FAQ.",
+                   "The answer, the web, the corpus, the FAQ, the predict, the question data."):
+        assert met(padding + " " + attack) == set(), attack
+
+
+def test_the_terms_of_this_rubric_hold_no_function_words() -> None:
+    # what makes the property above hold: a term's words never count as ordinary prose
+    for term in TERMS:
+        assert not {w.lower() for w in words(term.rstrip("*"))} & FUNCTION_WORDS, term
+
+
+# --- repetition ------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(st.integers(min_value=1, max_value=12), st.sampled_from(["\n\n", " ", "\n"]))
+def test_a_repeated_sentence_counts_once(times: int, separator: str) -> None:
+    once = " ".join([DATA, PREDICTION, FILLER, FILLER, LIMITS_A])
+    repeated = (
+        " ".join([DATA, PREDICTION, FILLER, FILLER])
+        + separator
+        + separator.join([LIMITS_A] * times)
+    )
+    assert met(repeated) == met(once) == {"data", "prediction"}
+    assert grade(repeated).score == grade(once).score
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(["upper", "lower", "spaces"]), min_size=1, max_size=5))
+def test_changing_case_or_spacing_does_not_make_a_new_sentence(changes: list[str]) -> None:
+    variants = []
+    for change in changes:
+        variants.append(
+            {
+                "upper": LIMITS_A.upper(),
+                "lower": LIMITS_A.lower(),
+                "spaces": LIMITS_A.replace(" ", "   "),
+            }[change]
+        )
+    text = " ".join([DATA, PREDICTION, FILLER, LIMITS_A, *variants])
+    assert "limits" not in met(text)
+
+
+# --- points ----------------------------------------------------------------------------------
+
+pieces = st.lists(
+    st.sampled_from(
+        [
+            *EVIDENCE,
+            FILLER,
+            "question answer training web",
+            "predict continue answer",
+            "## A heading",
+            "",
+        ]
+    ),
+    max_size=40,
+)
+
+
+@PROPERTY
+@given(pieces, st.sampled_from([" ", "\n", "\n\n"]))
+def test_the_score_never_exceeds_the_maximum(parts: list[str], separator: str) -> None:
+    result = grade(separator.join(parts))
+    assert 0 <= result.score <= result.max_score == MAX_POINTS
+    assert result.score == sum(
+        (c.score for c in result.checks if c.status is Status.PASS), Fraction(0)
+    )
+    for check in result.checks:
+        assert check.score in (0, check.max_score)
+
+
+# --- word bounds -----------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(st.integers(min_value=1, max_value=MIN_WORDS - 1))
+def test_text_below_the_minimum_scores_zero(count: int) -> None:
+    text = " ".join(STRONG.split()[:count])
+    result = grade(text)
+    assert result.score == 0
+    assert result.problem is not None and result.problem.kind is FailureKind.WORD_COUNT
+    assert str(MIN_WORDS) in result.problem.summary
+    assert all(c.status is Status.FAIL for c in result.checks)
+
+
+def test_short_evidence_is_still_too_short() -> None:
+    assert met(DATA + " " + PREDICTION) == {"data", "prediction"}
+    assert grade(DATA + " " + PREDICTION).score == 0  # 30 words, below the minimum of 40
+
+
+@PROPERTY
+@given(st.integers(min_value=0, max_value=MAX_WORDS))
+def test_words_past_the_maximum_are_not_read(extra: int) -> None:
+    padding = " ".join([FILLER] * ((MAX_WORDS + extra) // len(FILLER.split()) + 1))
+    late = padding + " " + STRONG
+    assert met(late) == set()
+    result = grade(late)
+    assert result.score == 0
+    assert any(f"only the first {MAX_WORDS}" in note for note in result.notes)
+    early = STRONG + " " + padding
+    assert met(early) == {"data", "prediction", "limits"}
+
+
+def test_a_sentence_cut_by_the_limit_does_not_count() -> None:
+    before = [DATA, PREDICTION, LIMITS_B]
+    needed = MAX_WORDS - 5 - len(words(" ".join(before)))
+    padding = " ".join((FILLER.rstrip(".").split() * MAX_WORDS)[:needed]) + "."
+    # the limit falls after "A plausible answer from the", before "wrong"
+    assert "limits" not in met(" ".join([*before, padding, LIMITS_A]))
+    assert "limits" in met(" ".join([*before, LIMITS_A, padding]))
+
+
+# --- the stub --------------------------------------------------------------------------------
+
+
+def test_the_untouched_stub_is_not_written_yet() -> None:
+    result = grade(STUB)
+    assert result.problem is None and result.score == 0 and result.not_started
+    for check in result.checks:
+        assert check.status is Status.NOT_IMPLEMENTED
+        assert check.failure is not None and check.failure.summary == "not written yet"
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from([*EVIDENCE, FILLER]), min_size=4, max_size=16))
+def test_the_stubs_lines_are_ignored(parts: list[str]) -> None:
+    text = " ".join(parts)
+    with_stub = STUB + "\n" + text + "\n"
+    assert met(with_stub) == met(text)
+    assert grade(with_stub).score == grade(text).score
+
+
+def test_comments_and_code_blocks_are_not_read() -> None:
+    hidden = f"<!-- {STRONG} -->\n\n```\n{STRONG}\n```\n"
+    assert met(hidden) == set()
+    assert score_essay(hidden, STUB, SPEC).word_count == 0
