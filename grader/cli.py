@@ -10,6 +10,7 @@ Exit status: 0 everything passed, 1 some checks failed, 2 usage or authoring err
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Callable
@@ -180,7 +181,9 @@ def grade_day(
         text = json_report.render(run, ascii_only=output is None and not _utf8_console())
     else:
         unicode = _can_print_unicode() if output is None else True
-        style = terminal.Style(color=_use_colour(color) and output is None, unicode=unicode)
+        width = shutil.get_terminal_size((100, 24)).columns if output is None else 100
+        style = terminal.Style(color=_use_colour(color) and output is None, unicode=unicode,
+                               width=width)
         text = terminal.render(run, style)
     if output is not None:
         try:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.catalog import Course, Day, Exercise
 from grader.errors import UsageError
-from grader.spec import ResolvedLimits
+from grader.limits import ResolvedLimits
+
+if TYPE_CHECKING:  # the check session reads plans without loading the course's models
+    from grader.catalog import Course, Day, Exercise
 
 
 @dataclass(frozen=True)
@@ -141,16 +143,17 @@ class SessionPlan:
 def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
     """The check session's part of `plan`: the code exercises."""
     return SessionPlan(
-        course_root=str(plan.course.root),
+        course_root=str(plan.course.root.resolve()),
         workdir=str(workdir),
         key=key,
         exercises=tuple(
             SessionExercise(
                 id=job.exercise.id,
-                source=str(job.source),
+                source=str(job.source.resolve()),
                 display=job.display,
                 limits=asdict(job.exercise.limits),
-                checks=tuple(SessionCheck(c.name, str(c.path)) for c in job.exercise.checks),
+                checks=tuple(SessionCheck(c.name, str(c.path.resolve()))
+                             for c in job.exercise.checks),
             )
             for job in plan.code_jobs
         ),

@@ -373,5 +373,6 @@ def grade_quiz(job: Job) -> ExerciseResult:
                                   feedback=mark.feedback or None))
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="quiz", file=job.display,
-        checks=tuple(checks), hint=spec.hint, problem=problem, notes=tuple(sorted(notes)),
+        checks=tuple(checks), summary=spec.summary, hint=spec.hint, problem=problem,
+        notes=tuple(sorted(notes)),
     )

@@ -90,7 +90,8 @@ class ExerciseResult:
     kind: str
     file: str  # the student's file as they know it, e.g. exercises/day06/chinchilla.py
     checks: tuple[CheckResult, ...]
-    hint: str = ""
+    summary: str = ""  # what to do, for an exercise not started
+    hint: str = ""  # how to get unstuck, for an exercise under way
     problem: Failure | None = None  # a problem with the whole exercise: file missing, load error
     provisional: bool = False  # essays: an instructor may override the score
     notes: tuple[str, ...] = ()

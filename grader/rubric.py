@@ -217,7 +217,8 @@ def grade_essay(job: Job) -> ExerciseResult:
     checks = [_criterion_result(c, score, problem) for c in score.criteria]
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="essay", file=job.display,
-        checks=tuple(checks), hint=spec.hint, problem=problem, provisional=True,
+        checks=tuple(checks), summary=spec.summary, hint=spec.hint, problem=problem,
+        provisional=True,
         notes=tuple(notes),
     )
 

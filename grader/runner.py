@@ -78,10 +78,8 @@ class CheckSession:
         env.update({
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "PYTHONIOENCODING": "utf-8",
         })
-        env.pop("PYTEST_ADDOPTS", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.check_session"],
             stdin=subprocess.PIPE,
@@ -226,6 +224,7 @@ def _code_result(
         kind=exercise.kind,
         file=job.display,
         checks=tuple(checks),
+        summary=exercise.spec.summary,
         hint=exercise.spec.hint,
         problem=problem,
         notes=tuple(notes),

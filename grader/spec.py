@@ -29,6 +29,9 @@ from pydantic import (
 )
 
 from grader.errors import AuthoringError, Problem
+from grader.limits import DEFAULT_LIMITS, ResolvedLimits
+
+__all__ = ["DEFAULT_LIMITS", "ResolvedLimits"]  # re-exported: specs resolve them
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -78,22 +81,6 @@ class Limits(_Model):
         """These limits laid over `base`: every field set here wins."""
         values = base.__dict__ | {k: v for k, v in self.model_dump().items() if v is not None}
         return ResolvedLimits(**values)
-
-
-@dataclass(frozen=True)
-class ResolvedLimits:
-    """Limits with every field decided."""
-
-    call_timeout: float = 3.0
-    exercise_timeout: float = 30.0
-    load_timeout: float = 10.0
-    memory_mb: int = 1024
-    output_kb: int = 16
-    processes: int = 8
-    max_examples: int = 100
-
-
-DEFAULT_LIMITS = ResolvedLimits()
 
 
 class DaySpec(_Model):

@@ -7,6 +7,7 @@ them: `color=False` gives plain text, `unicode=False` keeps to ASCII.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from grader.feedback import (
@@ -29,6 +30,15 @@ MAX_LINES_PER_CHECK = 14
 class Style:
     color: bool = False
     unicode: bool = True
+    width: int = 100
+
+    def wrap(self, text: str, indent: str, first: str = "") -> list[str]:
+        """Prose (a hint, a summary) filled to the width, every line indented."""
+        return textwrap.wrap(
+            " ".join(text.split()), width=max(40, self.width - 1),
+            initial_indent=indent + first, subsequent_indent=indent + "  " if first else indent,
+            break_on_hyphens=False,
+        )
 
     def paint(self, text: str, colour: str) -> str:
         if not self.color:
@@ -84,7 +94,7 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
              + style.paint(state, "dim" if exercise.passed else "yellow")]
     indent = "    "
     for note in exercise.notes:
-        lines.append(indent + style.paint(note, "dim"))
+        lines.extend(style.paint(line, "dim") for line in style.wrap(note, indent))
     if exercise.passed:
         if exercise.kind == "essay":
             lines.extend(_criteria_lines(exercise, style, indent))
@@ -92,7 +102,9 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
     if exercise.problem is not None:
         lines.extend(indent + line for line in failure_lines(exercise.problem)[:20])
     elif exercise.not_started:
-        lines.append(indent + f"Edit {exercise.file}: {_first_sentence(exercise)}")
+        lines.append(indent + f"Start in {exercise.file}.")
+        lines.extend(style.wrap(exercise.summary or _first_sentence(exercise), indent))
+        return lines
     elif exercise.kind == "essay":
         lines.extend(_criteria_lines(exercise, style, indent))
     else:
@@ -115,8 +127,7 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
             lines.append(indent + f"... and {len(failing) - MAX_CHECKS_SHOWN} more: fix these "
                          "first")
     if exercise.hint:
-        hint = " ".join(exercise.hint.split())
-        lines.append(indent + style.paint("Hint: ", "bold") + hint)
+        lines.extend(style.wrap(exercise.hint, indent, "Hint: "))
     return lines
 
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import IO, Any, NoReturn
 
+from grader.limits import ResolvedLimits
 from grader.results import Failure, FailureKind
 from grader.sandbox import wire
-from grader.spec import ResolvedLimits
 from grader.student_files import StudentFileError, read_student_text
 
 WORKER = Path(__file__).with_name("worker.py")
