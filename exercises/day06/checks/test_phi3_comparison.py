@@ -267,9 +267,17 @@ def test_sort_order(submission, models):
     """compare_models sorts by overtraining factor, largest first, and ties by name A to Z"""
     result = output_rows(submission.compare_models(models), "compare_models(models)")
     got = [row["name"] for row in result]
-    expected = expected_order(models)
-    if got != expected:
+    own = {row["name"]: row.get("overtraining_factor") for row in result}
+    if sorted(got) == sorted(m["name"] for m in models) and all(
+        type(f) in (int, float) and f == f for f in own.values()
+    ):
+        # judge the order by the factors the student computed: a wrong factor is another check's
+        expected = sorted(got, key=lambda name: (-own[name], name))
+        factors = own
+    else:
+        expected = expected_order(models)
         factors = {m["name"]: m["tokens_billions"] / (20 * m["params_billions"]) for m in models}
+    if got != expected:
 
         def listing(names):
             return ", ".join(
