@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import hashlib
 import os
 import re
 import sys
@@ -37,6 +38,7 @@ from grader.spec import (
 )
 
 COURSE_ENV = "GRADE_COURSE"
+SEAL_FILE = "checks.sha256"  # in exercises/<day>/: the checks as the course published them
 # Names a student module must not take: it is registered in sys.modules under its id.
 RESERVED_IDS = frozenset(sys.stdlib_module_names) | {"grader", "pytest", "hypothesis", "yaml"}
 
@@ -69,6 +71,7 @@ class Exercise:
     checks: tuple[Check, ...] = ()
     key_path: Path | None = None
     limits: ResolvedLimits = DEFAULT_LIMITS
+    tampered: str | None = None  # how its checks differ from the sealed ones, if they do
 
     @property
     def kind(self) -> str:
@@ -92,6 +95,7 @@ class Day:
     dir: Path
     solutions_dir: Path
     exercises: tuple[Exercise, ...]
+    seal: dict[str, str] | None = None
 
     @property
     def title(self) -> str:
@@ -185,18 +189,20 @@ class Course:
                 raise unknown_exercise(name, exercise_id, day_spec.exercises)
         problems: list[Problem] = []
         exercises: list[Exercise] = []
+        seal = read_seal(day_dir / SEAL_FILE)
         for exercise_id in day_spec.exercises:
             if only and exercise_id not in only:
                 continue
             try:
                 exercises.append(
-                    self._load_exercise(name, exercise_id, day_dir, solutions_dir, base_limits)
+                    self._load_exercise(name, exercise_id, day_dir, solutions_dir, base_limits,
+                                        seal)
                 )
             except AuthoringError as error:
                 problems.extend(error.problems)
         if problems:
             raise AuthoringError(problems)
-        return Day(name, day_spec, day_dir, solutions_dir, tuple(exercises))
+        return Day(name, day_spec, day_dir, solutions_dir, tuple(exercises), seal)
 
     def _load_exercise(
         self,
@@ -205,6 +211,7 @@ class Course:
         day_dir: Path,
         solutions_dir: Path,
         base_limits: ResolvedLimits,
+        seal: dict[str, str] | None,
     ) -> Exercise:
         spec_path = day_dir / "specs" / f"{exercise_id}.yaml"
         day_file = self.display(day_dir / "day.yaml")
@@ -236,9 +243,14 @@ class Course:
                         f"the student file {self.display(exercise.stub_path)} is missing")
             )
         if isinstance(spec, CodeSpec):
-            checks = self._find_checks(spec, exercise_id, day_dir, solutions_dir, problems)
+            tampered = self._tampering(exercise_id, day_dir, solutions_dir, seal)
+            if tampered is None:
+                checks = self._find_checks(spec, exercise_id, day_dir, solutions_dir, problems)
+            else:  # the files cannot be trusted: grade nothing, name the checks from the spec
+                checks = tuple(Check(name, name, check_spec, day_dir / "checks")
+                               for name, check_spec in spec.check_specs().items())
             limits = spec.limits.over(base_limits)
-            exercise = replace(exercise, checks=checks, limits=limits)
+            exercise = replace(exercise, checks=checks, limits=limits, tampered=tampered)
         elif isinstance(spec, QuizSpec):
             exercise = replace(exercise, key_path=solutions_dir / "keys" / f"{exercise_id}.yaml")
         elif isinstance(spec, EssaySpec):
@@ -246,6 +258,28 @@ class Course:
         if problems:
             raise AuthoringError(problems)
         return exercise
+
+    def _tampering(self, exercise_id: str, day_dir: Path, solutions_dir: Path,
+                   seal: dict[str, str] | None) -> str | None:
+        """How this exercise's checks differ from the day's seal, or None when they do not (or
+        the day has no seal)."""
+        if seal is None:
+            return None
+        for path, required in ((day_dir / "checks" / f"test_{exercise_id}.py", True),
+                               (solutions_dir / "checks" / f"test_{exercise_id}.py", False)):
+            shown = self.display(path)
+            sealed = seal.get(shown)
+            if sealed is None:
+                if path.is_file() and required:
+                    return f"{shown} is not in {self.display(day_dir / SEAL_FILE)}"
+                continue
+            if not path.is_file():
+                if required:
+                    return f"{shown} has been deleted"
+                continue
+            if file_digest(path) != sealed:
+                return f"{shown} has been changed"
+        return None
 
     def _find_checks(
         self,
@@ -304,6 +338,37 @@ class Course:
                             f"add `{name}: 1` under `checks:`")
                 )
         return tuple(checks)
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_seal(course: Course, day: Day) -> Path:
+    """Write the day's seal: the checksum of every check file, public and hidden."""
+    lines = []
+    for exercise in day.exercises:
+        for path in exercise.check_files:
+            if path.is_file():
+                lines.append(f"{file_digest(path)}  {course.display(path)}")
+    target = day.dir / SEAL_FILE
+    target.write_text("".join(line + "\n" for line in sorted(lines, key=lambda x: x[66:])),
+                      encoding="utf-8")
+    return target
+
+
+def read_seal(path: Path) -> dict[str, str] | None:
+    """The sealed checksums (path from the course root -> sha256), or None with no seal."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    seal = {}
+    for line in text.splitlines():
+        digest, _, name = line.strip().partition("  ")
+        if digest and name:
+            seal[name] = digest
+    return seal
 
 
 def scan_checks(path: Path, display: str) -> dict[str, tuple[str, Problem | None]]:

@@ -76,6 +76,7 @@ def main() -> int:
         args = [
             "-c", str(ini), "--rootdir", plan.course_root,
             "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:doctest",
+            "--noconftest",  # a conftest.py beside the checks would run inside the grader
             "--import-mode=importlib", "-q", "--no-header", "-rN",
             *files,
         ]

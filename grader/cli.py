@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.catalog import Course, Day
+from grader.catalog import Course, Day, write_seal
 from grader.errors import (
     EXIT_FAILED,
     EXIT_INTERNAL,
@@ -237,6 +237,23 @@ def _exercise_points(spec: CodeSpec | QuizSpec | EssaySpec, exercise: Any) -> An
     if isinstance(spec, QuizSpec):
         return sum((to_points(q.points) for q in spec.questions), to_points(0))
     return sum((to_points(c.points) for c in spec.criteria), to_points(0))
+
+
+@cli.command("seal")
+@click.argument("day_name", metavar="DAY")
+@course_option
+@_guard
+def seal_day(day_name: str, course: Path | None) -> int:
+    """Record the checksums of DAY's check files, so that grading notices changed checks.
+
+    Run it after changing a check; it writes exercises/DAY/checks.sha256.
+    """
+    found = Course.find(course)
+    day = found.load_day(day_name)
+    path = write_seal(found, day)
+    _echo(f"sealed {sum(len(e.check_files) for e in day.exercises)} check file(s) "
+          f"in {found.display(path)}\n")
+    return EXIT_PASSED
 
 
 def main() -> None:

@@ -68,6 +68,8 @@ def exercise_state(exercise: ExerciseResult) -> str:
             FailureKind.WORD_COUNT: "too short to score",
             FailureKind.UNPARSEABLE_ANSWER: "answer sheet unreadable",
             FailureKind.CHECK_ERROR: "checks could not run",
+            FailureKind.TAMPERED: "checks changed: not graded",
+            FailureKind.GRADER_ERROR: "grader error",
         }.get(exercise.problem.kind, "could not be graded")
     if exercise.not_started:
         return {"quiz": "not answered yet", "essay": "not written yet"}.get(

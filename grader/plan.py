@@ -38,7 +38,8 @@ class GradingPlan:
 
     @property
     def code_jobs(self) -> tuple[Job, ...]:
-        return tuple(j for j in self.jobs if j.exercise.kind == "code")
+        """Code exercises whose checks can be trusted: those the check session runs."""
+        return tuple(j for j in self.jobs if j.exercise.kind == "code" and not j.exercise.tampered)
 
 
 def display_path(path: Path) -> str:
@@ -124,6 +125,7 @@ class SessionPlan:
     workdir: str
     key: str  # authenticates the session's records
     exercises: tuple[SessionExercise, ...]
+    hide: tuple[str, ...] = ()  # folders the student's processes must not see, where possible
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,11 +139,15 @@ class SessionPlan:
             )
             for e in data["exercises"]
         )
-        return cls(data["course_root"], data["workdir"], data["key"], exercises)
+        return cls(data["course_root"], data["workdir"], data["key"], exercises,
+                   tuple(data.get("hide", ())))
 
 
 def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
     """The check session's part of `plan`: the code exercises."""
+    root = plan.course.root.resolve()
+    hide = {str(root / "exercises"), str(root / "solutions"), str(workdir.resolve())}
+    hide.update(str(job.source.resolve().parent) for job in plan.code_jobs)
     return SessionPlan(
         course_root=str(plan.course.root.resolve()),
         workdir=str(workdir),
@@ -157,4 +163,5 @@ def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
             )
             for job in plan.code_jobs
         ),
+        hide=tuple(sorted(hide)),
     )

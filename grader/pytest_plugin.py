@@ -196,6 +196,7 @@ class GradingPlugin:
                 display_path=exercise.display,
                 workdir=workdir / exercise.id,
                 limits=exercise.resolved_limits,
+                hide=self.plan.hide,
             ))
             sandbox.start()
             self.sandboxes[exercise.id] = sandbox
@@ -220,6 +221,7 @@ class GradingPlugin:
                 "exercise": exercise_id,
                 "load_failure": asdict(load.failure) if load is not None else None,
                 "encoding_note": sandbox.encoding_note,
+                "confinement": sandbox.confinement,
                 "collect_error": self.collect_errors.get(exercise_id),
             })
             sandbox.close()

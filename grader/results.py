@@ -45,6 +45,8 @@ class FailureKind(str, enum.Enum):
     UNPARSEABLE_ANSWER = "unparseable_answer"  # quiz
     CRITERION_MISSED = "criterion_missed"  # essay
     WORD_COUNT = "word_count"  # essay
+    GRADER_ERROR = "grader_error"  # the grader failed; never the student's fault
+    TAMPERED = "tampered"  # the exercise's check files differ from the sealed ones
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ authenticated, and turned into results; a check without a record scores 0 and sa
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import secrets
@@ -49,10 +50,16 @@ def grade(plan: GradingPlan) -> GradingRun:
                 results[job.exercise.id] = grade_quiz(job)
             elif job.exercise.kind == "essay":
                 results[job.exercise.id] = grade_essay(job)
+            elif job.exercise.tampered:
+                results[job.exercise.id] = _tampered_result(job)
         errors: list[str] = []
+        settings: dict[str, str] = {}
         if session is not None:
             code_results, errors = session.finish()
             results.update(code_results)
+            settings["confinement"] = session.confinement
+        settings["hypothesis"] = _version("hypothesis")
+        settings["checks"] = "sealed" if plan.day.seal is not None else "not sealed"
     return GradingRun(
         day=plan.day.name,
         title=plan.day.title,
@@ -60,6 +67,7 @@ def grade(plan: GradingPlan) -> GradingRun:
         exercises=tuple(results[job.exercise.id] for job in plan.jobs),
         grader_errors=tuple(errors),
         duration=time.monotonic() - started,
+        settings=settings,
     )
 
 
@@ -69,6 +77,7 @@ class CheckSession:
     def __init__(self, plan: GradingPlan, workdir: Path) -> None:
         self.plan = plan
         self.key = secrets.token_hex(32)
+        self.confinement = ""  # what every sandbox of the session had applied
         self.deadline = time.monotonic() + STARTUP_ALLOWANCE + sum(
             j.exercise.limits.load_timeout + j.exercise.limits.exercise_timeout
             for j in plan.code_jobs
@@ -128,10 +137,16 @@ class CheckSession:
             errors.append(f"the check session ended unexpectedly (status "
                           f"{self.process.returncode}): {self._log_tail()}")
         self._close()
+        applied = [set(r.get("confinement") or []) for r in exercises.values()
+                   if r.get("confinement")]
+        self.confinement = ", ".join(sorted(set.intersection(*applied))) if applied else ""
         results = {
             job.exercise.id: _code_result(job, checks, exercises.get(job.exercise.id))
             for job in self.plan.code_jobs
         }
+        for result in results.values():
+            if result.problem is not None and result.problem.kind is FailureKind.GRADER_ERROR:
+                errors.append(f"{result.problem.summary}: {result.problem.detail or ''}".strip())
         return results, errors
 
     def _verify(self, line: bytes, errors: list[str]) -> dict[str, Any] | None:
@@ -162,6 +177,35 @@ class CheckSession:
         self.log.seek(0)
         text = self.log.read().decode("utf-8", "replace").strip()
         return text[-2000:] or "no message"
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _tampered_result(job: Job) -> ExerciseResult:
+    """An exercise whose check files differ from the sealed ones: nothing is run, and it says
+    how to restore them."""
+    exercise = job.exercise
+    problem = Failure(
+        FailureKind.TAMPERED,
+        f"not graded: {exercise.tampered}, so its checks cannot be trusted",
+        detail="Restore the course's own checks (git checkout -- exercises/) and grade again. "
+               "Instructors who changed a check on purpose: run `grade seal "
+               f"{exercise.day}`.",
+    )
+    checks = tuple(
+        CheckResult(c.name, c.title, Status.ERROR, Fraction(0), to_points(c.spec.points),
+                    Failure(FailureKind.TAMPERED, "not graded: see above"), hidden=c.hidden)
+        for c in exercise.checks
+    )
+    return ExerciseResult(
+        id=exercise.id, title=exercise.title, kind=exercise.kind, file=job.display,
+        checks=checks, summary=exercise.spec.summary, hint=exercise.spec.hint, problem=problem,
+    )
 
 
 def _pump_lines(stream: IO[bytes], queue: Queue[bytes]) -> None:

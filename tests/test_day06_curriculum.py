@@ -100,3 +100,14 @@ def test_grading_leaves_no_files_behind() -> None:
     grade_command("day06", "next_token_loss")
     after = sorted(p for p in (REPO / "exercises").rglob("*"))
     assert after == before
+
+
+def test_the_seal_matches_the_check_files() -> None:
+    """After changing a check, an instructor runs `grade seal day06`; this catches a forgotten
+    seal before students see every exercise reported as tampered."""
+    day = Course(REPO).load_day("day06")
+    assert day.seal is not None
+    assert not [e.id for e in day.exercises if e.tampered]
+    sealed = {path for path in day.seal}
+    published = {Course(REPO).display(p) for e in day.exercises for p in e.check_files}
+    assert sealed == published

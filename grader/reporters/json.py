@@ -30,6 +30,7 @@ def as_dict(run: GradingRun) -> dict[str, Any]:
         "passed": run.passed,
         "exercises": [_exercise(e) for e in run.exercises],
         "grader_errors": list(run.grader_errors),
+        "settings": dict(sorted(run.settings.items())),
     }
 
 

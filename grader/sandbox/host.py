@@ -13,8 +13,10 @@ import builtins
 import collections
 import contextlib
 import json
+import math
 import os
 import reprlib
+import secrets
 import signal
 import subprocess
 import sys
@@ -77,6 +79,12 @@ class SandboxCrash(SandboxStop):
 
 class LoadFailure(SandboxStop):
     kind = FailureKind.LOAD_ERROR
+
+
+class SandboxSetupError(SandboxStop):
+    """The grader could not set up the student's process: a grader error, not the student's."""
+
+    kind = FailureKind.GRADER_ERROR
 
 
 class StudentException(Exception):
@@ -225,6 +233,7 @@ class SandboxConfig:
     display_path: str  # the file as the student knows it
     workdir: Path  # a private folder for this sandbox
     limits: ResolvedLimits
+    hide: tuple[str, ...] = ()  # folders the student's process must not see, where possible
 
 
 class _Reader:
@@ -298,14 +307,16 @@ class Sandbox:
         self.reader: _Reader | None = None
         self.ready = False
         self.started_at = 0.0
-        self.load_failure: LoadFailure | None = None
+        self.load_failure: SandboxStop | None = None
         self.exercise_deadline: float | None = None
         self.restarts = 0
         self.encoding_note: str | None = None
         self._next_id = 0
         # the student's stdout and stderr, for the sandbox's whole life; closed in close()
         self._output = tempfile.TemporaryFile(mode="a+b", buffering=0)  # noqa: SIM115
-        self._output_bytes = 0
+        self.confinement: list[str] = []
+        # as root, the student's code runs under a user id of its own (see confine.py)
+        self.uid = 100_000 + secrets.randbelow(1 << 30) if POSIX and os.geteuid() == 0 else None
         self._source = self._private_copy()
 
     def _private_copy(self) -> Path | None:
@@ -338,6 +349,10 @@ class Sandbox:
             "memory_bytes": self.limits.memory_mb << 20,
             "output_file_bytes": OUTPUT_FILE_BYTES,
             "max_message_bytes": MAX_MESSAGE_BYTES,
+            "cpu_seconds": math.ceil(self.limits.load_timeout + self.limits.exercise_timeout) + 5,
+            "processes": self.limits.processes,
+            "hide": list(self.config.hide),
+            "uid": self.uid,
         }
         env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ} | _FIXED_ENV
         env["HOME"] = str(self.config.workdir)
@@ -382,6 +397,14 @@ class Sandbox:
         if message is None:
             self._fail_load(f"{shown} {self._death_reason()} while loading, so none of its "
                             "functions could be checked")
+        if message["op"] == "setup_error":
+            self.kill()
+            error = SandboxSetupError(
+                f"the grader could not start a process for {shown}",
+                detail=str(message.get("message", ""))[-3000:],
+            )
+            self.load_failure = error
+            raise error
         if message["op"] == "load_error":
             exception = student_exception(message.get("error") or {}, None)
             self.kill()
@@ -393,6 +416,9 @@ class Sandbox:
         if message["op"] != "ready":
             self.kill()
             self._fail_load(f"{shown} interfered with the grader while loading")
+        confinement = message.get("confinement")
+        if isinstance(confinement, list):
+            self.confinement = [str(item) for item in confinement]
         self.ready = True
 
     def _fail_load(self, summary: str, kind: FailureKind = FailureKind.LOAD_ERROR,
@@ -424,6 +450,21 @@ class Sandbox:
         for pipe in (process.stdin, process.stdout):
             if pipe is not None:
                 pipe.close()
+        self._end_processes_of_uid()
+
+    def _end_processes_of_uid(self) -> None:
+        """Root only: end every process under the sandbox's user id, even those that left its
+        process group (a daemon the student's code started, say)."""
+        if self.uid is None or "own user id" not in self.confinement:
+            return
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-I", "-S", "-c",
+                 "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n"
+                 "    pass"],
+                user=self.uid, group=self.uid, extra_groups=[], timeout=10,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
 
     def close(self) -> None:
         self.kill()

@@ -24,10 +24,19 @@ import types
 from pathlib import Path
 from typing import Any
 
-_spec = importlib.util.spec_from_file_location("_grader_wire", Path(__file__).with_name("wire.py"))
-assert _spec is not None and _spec.loader is not None
-wire = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(wire)
+
+def _load_sibling(name: str) -> types.ModuleType:
+    """A module beside this file, loaded by path: nothing on sys.path can stand in for it."""
+    spec = importlib.util.spec_from_file_location(f"_grader_{name}",
+                                                  Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+wire = _load_sibling("wire")
+confine = _load_sibling("confine")
 
 MAX_TEXT = 4000  # characters of an exception message or traceback sent back
 MAX_FRAMES = 12
@@ -115,10 +124,9 @@ class Worker:
         self.module: types.ModuleType | None = None
         self.callbacks_live = False
 
-    def load(self) -> dict[str, Any]:
-        source = Path(self.config["source_path"]).read_text(encoding="utf-8")
+    def load(self, source: str) -> dict[str, Any]:
         module = types.ModuleType(self.config["module_name"])
-        module.__file__ = self.config["source_path"]
+        module.__file__ = os.path.basename(self.config["source_path"])  # in the working folder
         linecache.cache[self.display_path] = (
             len(source), None, source.splitlines(keepends=True), self.display_path
         )
@@ -126,7 +134,7 @@ class Worker:
             code = compile(source, self.display_path, "exec", dont_inherit=True)
             sys.modules[module.__name__] = module
             exec(code, module.__dict__)
-        except BaseException as error:
+        except BaseException as error:  # whatever the student raises is reported
             return {"op": "load_error", "error": describe_exception(error, self.display_path)}
         self.module = module
         return {"op": "ready"}
@@ -160,7 +168,7 @@ class Worker:
         self.callbacks_live = True
         try:
             value = function(*args, **kwargs)
-        except BaseException as error:
+        except BaseException as error:  # exit requests included
             return {"op": "raise", "id": call_id, "error": describe_exception(error,
                                                                              self.display_path)}
         finally:
@@ -205,26 +213,6 @@ def _flush() -> None:
             stream.flush()
 
 
-def _apply_limits(config: dict[str, Any]) -> None:
-    try:
-        import resource
-    except ImportError:  # Windows: limits are enforced by time only
-        return
-    memory = config["memory_bytes"]
-    for limit, value in (
-        (resource.RLIMIT_AS, memory),
-        (resource.RLIMIT_CORE, 0),
-        (resource.RLIMIT_FSIZE, config["output_file_bytes"]),
-    ):
-        try:
-            _soft, hard = resource.getrlimit(limit)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(limit, (value, hard))
-        except (ValueError, OSError):
-            pass
-
-
 def _die_with_parent() -> None:
     """Linux: end this process when the grader that started it ends, however it ends."""
     if sys.platform.startswith("linux"):
@@ -238,6 +226,24 @@ def _die_with_parent() -> None:
             pass
 
 
+def _continue_as_first_process(*protocol: int) -> None:
+    """Fork into the new process-id namespace; this process only waits, then ends as its child
+    did (same exit status, or the same signal), so the grader sees the child's fate."""
+    import signal
+
+    child = os.fork()
+    if child == 0:
+        return
+    for fd in protocol:
+        os.close(fd)  # only the child answers the grader now
+    _, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
 def main() -> None:
     config = json.loads(sys.argv[1])
     _die_with_parent()
@@ -248,11 +254,23 @@ def main() -> None:
     os.close(null)
     os.dup2(2, 1)  # the student's stdout joins stderr in the grader's capture file
     channel = Channel(protocol_in, protocol_out, config["max_message_bytes"])
-    os.chdir(config["workdir"])
-    _apply_limits(config)
+    applied: list[str] = []
+    try:
+        source = Path(config["source_path"]).read_text(encoding="utf-8")
+        os.chdir(config["workdir"])  # before folders are hidden: the working folder stays open
+        if confine.enter_namespaces(config, applied):
+            _continue_as_first_process(protocol_in, protocol_out)
+            _die_with_parent()
+            confine.inside_new_pid_namespace(applied)
+        confine.drop_privileges(config, applied)
+        confine.apply_limits(config, applied)
+    except BaseException:  # the grader's own failure, reported as such
+        channel.send({"op": "setup_error", "message": traceback.format_exc()[-3000:]})
+        os._exit(1)
     sys.setrecursionlimit(config.get("recursion_limit", 3000))
     worker = Worker(config, channel)
-    status = worker.load()
+    status = worker.load(source)
+    status["confinement"] = applied
     _flush()
     channel.send(status)
     if status["op"] == "ready":

@@ -1,0 +1,237 @@
+"""Confining the student's process with whatever the operating system offers.
+
+Run by the worker before it loads the student's file. Every step is best effort: what could be
+applied is returned, by name, so that reports say what was enforced. Standard library only; the
+worker loads this file by path.
+
+On Linux:
+- resource limits: memory (address space), file size (so output cannot fill the disk), no core
+  files, processor time as a backstop, and the number of processes and threads;
+- as root, or where unprivileged user namespaces are allowed: a private mount namespace in which
+  the course's exercises/ and solutions/ folders, the submission folder and the grader's own
+  working folder are hidden under empty read-only mounts, and a private network namespace with
+  no interface up (no network at all);
+- as root: a user id of its own, with no groups, so the student's code can neither read what
+  only the grader may read nor signal the grader's processes, and every process it starts can
+  be found and ended afterwards;
+- no new privileges (setuid programs cannot raise them again).
+Elsewhere (macOS, Windows), only the limits the platform has; time limits are always enforced
+by the grader, from outside.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+
+
+def _libc() -> Any:
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def apply_limits(config: dict[str, Any], applied: list[str]) -> None:
+    """Resource limits (POSIX); the number of processes counts this user's existing ones."""
+    try:
+        import resource
+    except ImportError:
+        return
+    wanted = [
+        ("memory", resource.RLIMIT_AS, config["memory_bytes"]),
+        ("output size", resource.RLIMIT_FSIZE, config["output_file_bytes"]),
+        ("core files", resource.RLIMIT_CORE, 0),
+        ("processor time", resource.RLIMIT_CPU, config["cpu_seconds"]),
+    ]
+    nproc = getattr(resource, "RLIMIT_NPROC", None)
+    if nproc is not None and sys.platform.startswith("linux"):
+        existing = config.get("existing_tasks")
+        if existing is None:
+            existing = _tasks_of_this_user()
+        if "own user id" in applied:
+            existing = 1  # a user id of its own: only this process so far
+        wanted.append(("processes", nproc, existing + config["processes"]))
+    for name, limit, value in wanted:
+        try:
+            _soft, hard = resource.getrlimit(limit)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(limit, (value, hard))
+            applied.append(name)
+        except (ValueError, OSError):
+            pass
+
+
+def _tasks_of_this_user() -> int:
+    """Processes and threads of this user id now (what RLIMIT_NPROC counts)."""
+    uid = os.getuid()
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{entry}/task"))
+        except OSError:
+            continue
+    return count
+
+
+def enter_namespaces(config: dict[str, Any], applied: list[str]) -> bool:
+    """Linux, as root or with user namespaces: new mount, network and process-id namespaces,
+    with the course's folders hidden. True when a process-id namespace waits for a fork: the
+    next child is its first process, and cannot see or signal anything outside."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = _libc()
+    root = os.geteuid() == 0
+    uid, gid = os.getuid(), os.getgid()
+    config["existing_tasks"] = _tasks_of_this_user()
+    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | (0 if root else CLONE_NEWUSER)
+    if libc.unshare(flags) != 0:
+        return False
+    if not root:
+        _map_ids(uid, gid)
+    applied.append("no network")
+    if _hide(libc, config.get("hide", [])):
+        applied.append("course files hidden")
+    return True
+
+
+def inside_new_pid_namespace(applied: list[str]) -> None:
+    """In the first process of a new process-id namespace: show only its own processes."""
+    libc = _libc()
+    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+    if libc.mount(b"proc", b"/proc", b"proc", flags, None) == 0:
+        applied.append("own process table")
+
+
+def drop_privileges(config: dict[str, Any], applied: list[str]) -> None:
+    """Give up every power the student's code must not have: root, capabilities, new privileges."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = _libc()
+    if os.geteuid() == 0 and config.get("uid") is not None:
+        if not _unreadable_to_others(_python_paths()):
+            _become(config["uid"])
+            applied.append("own user id")
+        else:
+            # Python lives where other users cannot read it (under /root, say): keep user id 0,
+            # but with no capabilities, now or after exec, so hidden files stay hidden
+            _lock_out_root_powers(libc)
+            applied.append("no root capabilities")
+    elif "no network" in applied:
+        _drop_capabilities(libc)  # a user namespace's powers could unmount what hides the files
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
+        applied.append("no new privileges")
+
+
+def _map_ids(uid: int, gid: int) -> None:
+    """In a new user namespace, keep the same ids, so that files look the same."""
+    for path, text in (
+        ("/proc/self/setgroups", "deny"),
+        ("/proc/self/uid_map", f"{uid} {uid} 1"),
+        ("/proc/self/gid_map", f"{gid} {gid} 1"),
+    ):
+        try:
+            with open(path, "w") as handle:
+                handle.write(text)
+        except OSError:
+            pass
+
+
+def _hide(libc: Any, paths: list[str]) -> bool:
+    """Cover each folder with an empty, read-only mount (the working folder stays open)."""
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return False
+    hidden = True
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+        if libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", flags, b"size=4k,mode=000") != 0:
+            hidden = False
+    return hidden
+
+
+def _drop_capabilities(libc: Any) -> None:
+    """Clear every capability (those a new user namespace grants) for good."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    linux_capability_version_3 = 0x20080522
+    header = Header(linux_capability_version_3, 0)
+    data = (Data * 2)()
+    libc.capset(ctypes.byref(header), data)
+
+
+def _python_paths() -> list[str]:
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)}
+    paths.update(p for p in sys.path if p and os.path.isdir(p))
+    return sorted(paths)
+
+
+def _unreadable_to_others(paths: list[str]) -> list[str]:
+    """The paths another user could not read: a folder on the way lacks others' permission."""
+    import stat
+
+    blocked = []
+    for path in paths:
+        current = os.path.realpath(path)
+        needed = stat.S_IROTH | stat.S_IXOTH
+        while True:
+            try:
+                mode = os.stat(current).st_mode
+            except OSError:
+                break
+            if mode & needed != needed:
+                blocked.append(path)
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current, needed = parent, stat.S_IXOTH
+    return blocked
+
+
+def _lock_out_root_powers(libc: Any) -> None:
+    """Stay user id 0 but drop every capability for good, including what exec would restore."""
+    pr_capbset_drop = 24
+    pr_set_securebits = 28
+    secbit_noroot, secbit_noroot_locked = 1 << 0, 1 << 1
+    secbit_no_setuid_fixup, secbit_no_setuid_fixup_locked = 1 << 2, 1 << 3
+    libc.prctl(pr_set_securebits, secbit_noroot | secbit_noroot_locked | secbit_no_setuid_fixup
+               | secbit_no_setuid_fixup_locked, 0, 0, 0)
+    for capability in range(64):
+        libc.prctl(pr_capbset_drop, capability, 0, 0, 0)
+    _drop_capabilities(libc)
+
+
+def _become(uid: int) -> None:
+    """Root only: give the working folder (the current one) to `uid`, then become it, with no
+    groups."""
+    os.chown(".", uid, uid)
+    for name in os.listdir("."):
+        os.chown(name, uid, uid)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
