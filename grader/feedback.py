@@ -43,6 +43,8 @@ def failure_lines(failure: Failure) -> list[str]:
         lines.extend(failure.detail.splitlines()[1:8])
     elif failure.detail and failure.kind is not FailureKind.ASSERTION:
         lines.append(failure.detail)
+    if failure.note:
+        lines.append(failure.note)
     return lines
 
 

@@ -12,7 +12,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Generator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.checks import CheckFailed
+from grader.limits import DEFAULT_LIMITS, ResolvedLimits
 from grader.plan import SessionExercise, SessionPlan
 from grader.results import Failure, FailureKind, Status
 from grader.sandbox.host import (
@@ -42,6 +43,13 @@ else:  # pragma: no cover - hypothesis installs the backport on 3.10
     from exceptiongroup import BaseExceptionGroup
 
 Record = dict[str, Any]
+PASSES_ALONE = (
+    "Your code keeps state between calls (a global variable, a mutable default argument, a "
+    "cache) that changes its answers: each call should depend only on its arguments."
+)
+# failures worth re-running alone: wrong answers, not hangs, crashes or missing code
+_RERUN_KINDS = {FailureKind.MISMATCH, FailureKind.ASSERTION, FailureKind.STUDENT_EXCEPTION,
+                FailureKind.BAD_RETURN}
 # "Falsifying example: ...", "Failing test case: ...", "Failing explicit example: ..."
 _EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( \w+)? (example|test case): ")
 BASE_PROFILE = "grading"
@@ -85,11 +93,32 @@ def _example(error: BaseException) -> str | None:
     return None
 
 
+def same_outcome(first: tuple[str, Any], second: tuple[str, Any]) -> bool:
+    """Whether two outcomes of one call are the same: the same exception type, or equal plain
+    values of the same types (NaN equal to NaN)."""
+    if first[0] != second[0]:
+        return False
+    return _same_value(first[1], second[1])
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return a == b or (a != a and b != b)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
 def _function_of(call: str | None) -> str:
     return call.partition("(")[0] if call else "this function"
 
 
-def classify(error: BaseException, display: str) -> tuple[Status, Failure]:
+def classify(error: BaseException, display: str,
+             limits: ResolvedLimits = DEFAULT_LIMITS) -> tuple[Status, Failure]:
     """The status and facts of a check that raised `error`."""
     example = _example(error)
     if isinstance(error, BaseExceptionGroup):
@@ -97,13 +126,14 @@ def classify(error: BaseException, display: str) -> tuple[Status, Failure]:
                                                                | StudentException)), None)
         error = inner or error.exceptions[0]
         example = example or _example(error)
-    status, failure = _classify(error, display)
+    status, failure = _classify(error, display, limits)
     if example and failure.example is None:
         failure = Failure(**{**asdict(failure), "example": example})
     return status, failure
 
 
-def _classify(error: BaseException, display: str) -> tuple[Status, Failure]:
+def _classify(error: BaseException, display: str,
+              limits: ResolvedLimits) -> tuple[Status, Failure]:
     if isinstance(error, SandboxStop):
         status = Status.TIMEOUT if isinstance(error, SandboxTimeout) else Status.ERROR
         return status, error.failure
@@ -121,6 +151,17 @@ def _classify(error: BaseException, display: str) -> tuple[Status, Failure]:
             return Status.NOT_IMPLEMENTED, Failure(
                 FailureKind.NOT_IMPLEMENTED, f"{_function_of(call)} is not implemented yet",
                 call=call)
+        if "MemoryError" in error.bases:
+            return Status.ERROR, Failure(
+                FailureKind.STUDENT_EXCEPTION,
+                f"{call} ran out of memory (the limit is {limits.memory_mb} MiB): is it "
+                "building something far larger than needed?", call=call,
+                traceback=error.student_traceback)
+        if "RecursionError" in error.bases:
+            return Status.ERROR, Failure(
+                FailureKind.STUDENT_EXCEPTION,
+                f"{call} recursed too deeply (RecursionError): does every recursive call get "
+                "closer to a base case?", call=call, traceback=error.student_traceback)
         if error.is_exit:
             return Status.ERROR, Failure(
                 FailureKind.EXIT,
@@ -180,6 +221,8 @@ class GradingPlugin:
         self.item_started: dict[str, float] = {}
         self.collect_errors: dict[str, str] = {}
         self.emitted: set[tuple[str, str]] = set()
+        self.order_notes: dict[str, str] = {}  # checks whose failing call answers differently
+
 
     # -- session --
 
@@ -290,6 +333,44 @@ class GradingPlugin:
                 f"({sandbox.limits.exercise_timeout:g}s in all)"
             )
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        except BaseException as error:
+            key = self.item_check.get(item.nodeid)
+            if key is not None:
+                exercise = self.exercises[key[0]]
+                _, failure = classify(error, exercise.display, exercise.resolved_limits)
+                if failure.kind in _RERUN_KINDS:
+                    note = self._called_alone(self.sandboxes[key[0]])
+                    if note:
+                        self.order_notes[item.nodeid] = note
+            raise
+
+    def _called_alone(self, sandbox: Sandbox) -> str | None:
+        """Repeat the last call in a fresh process; when it answers differently, the answers
+        depend on earlier calls, and the student is told so."""
+        if sandbox.last is None or sandbox.calls_in_process < 2:
+            return None
+        call, before = sandbox.last
+        sandbox.kill()
+        alone: tuple[str, Any]
+        try:
+            alone = ("return", sandbox.call(call.function, call.args, call.kwargs))
+        except StudentException as error:
+            alone = ("raise", error.type_name)
+        except (SandboxStop, Exception):
+            return None
+        finally:
+            sandbox.kill()  # the next check starts from a fresh process too
+            recent_returns.clear()
+        if same_outcome(alone, before):
+            return None
+        answer = (f"returns {short_repr(alone[1])}" if alone[0] == "return"
+                  else f"raises {alone[1]}")
+        return f"Called again on its own, in a fresh process, {call} {answer}. " + PASSES_ALONE
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -300,8 +381,11 @@ class GradingPlugin:
             return
         outcome = self.outcomes.setdefault(key, _Outcome())
         if call.excinfo is not None and outcome.status is Status.PASS:
-            display = self.exercises[key[0]].display
-            outcome.status, outcome.failure = classify(call.excinfo.value, display)
+            exercise = self.exercises[key[0]]
+            outcome.status, outcome.failure = classify(call.excinfo.value, exercise.display,
+                                                       exercise.resolved_limits)
+            if item.nodeid in self.order_notes:
+                outcome.failure = replace(outcome.failure, note=self.order_notes[item.nodeid])
 
     def pytest_runtest_logfinish(self, nodeid: str) -> None:
         key = self.item_check.get(nodeid)

@@ -65,6 +65,7 @@ class Failure:
     example: str | None = None
     traceback: str | None = None
     detail: str | None = None
+    note: str | None = None  # something learnt about the failure (it passes alone, say)
 
 
 @dataclass(frozen=True)

@@ -315,6 +315,8 @@ class Sandbox:
         # the student's stdout and stderr, for the sandbox's whole life; closed in close()
         self._output = tempfile.TemporaryFile(mode="a+b", buffering=0)  # noqa: SIM115
         self.confinement: list[str] = []
+        self.calls_in_process = 0  # calls the current process has answered (state may build)
+        self.last: tuple[Call, tuple[str, Any]] | None = None  # the last call and its outcome
         # as root, the student's code runs under a user id of its own (see confine.py)
         self.uid = 100_000 + secrets.randbelow(1 << 30) if POSIX and os.geteuid() == 0 else None
         self._source = self._private_copy()
@@ -369,6 +371,7 @@ class Sandbox:
         assert self.process.stdout is not None
         self.reader = _Reader(self.process.stdout)
         self.ready = False
+        self.calls_in_process = 0
         self.started_at = time.monotonic()
 
     def _ensure_ready(self) -> None:
@@ -493,6 +496,7 @@ class Sandbox:
             return len(callbacks) - 1
 
         self._next_id += 1
+        self.calls_in_process += 1
         call_id = self._next_id
         message = {
             "op": "call",
@@ -522,9 +526,12 @@ class Sandbox:
                 if op == "return":
                     value = wire.decode(reply["value"])
                     recent_returns.append((value, call))
+                    self.last = (call, ("return", value))
                     return value
                 if op == "raise":
-                    raise student_exception(reply.get("error") or {}, str(call))
+                    error = student_exception(reply.get("error") or {}, str(call))
+                    self.last = (call, ("raise", error.type_name))
+                    raise error
                 if op == "missing":
                     raise MissingFunction(function, str(call))
                 if op == "bad_return":
