@@ -143,11 +143,25 @@ class SessionPlan:
                    tuple(data.get("hide", ())))
 
 
+def _git_folder(start: Path) -> Path | None:
+    """The .git folder of the repository holding `start`, if any."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").is_dir():
+            return folder / ".git"
+    return None
+
+
 def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
     """The check session's part of `plan`: the code exercises."""
     root = plan.course.root.resolve()
-    hide = {str(root / "exercises"), str(root / "solutions"), str(workdir.resolve())}
+    hide = {str(root / "exercises"), str(root / "solutions"), str(workdir.resolve().parent)}
+    shared = workdir.resolve().parent.parent
+    if shared.name.startswith("course-grader-"):  # every grading's folders, this one's among them
+        hide.add(str(shared))
     hide.update(str(job.source.resolve().parent) for job in plan.code_jobs)
+    history = _git_folder(root)
+    if history is not None:  # the history holds every solution ever committed
+        hide.add(str(history))
     return SessionPlan(
         course_root=str(plan.course.root.resolve()),
         workdir=str(workdir),

@@ -25,6 +25,7 @@ from grader.limits import DEFAULT_LIMITS, ResolvedLimits
 from grader.plan import SessionExercise, SessionPlan
 from grader.results import Failure, FailureKind, Status
 from grader.sandbox.host import (
+    OUTPUT_FILE_BYTES,
     BadReturn,
     MissingFunction,
     Sandbox,
@@ -151,6 +152,11 @@ def _classify(error: BaseException, display: str,
             return Status.NOT_IMPLEMENTED, Failure(
                 FailureKind.NOT_IMPLEMENTED, f"{_function_of(call)} is not implemented yet",
                 call=call)
+        if error.output_limit:
+            return Status.ERROR, Failure(
+                FailureKind.STUDENT_EXCEPTION,
+                f"{call} printed more than {OUTPUT_FILE_BYTES >> 20} MiB of output and was "
+                "stopped: is a print inside a loop?", call=call)
         if "MemoryError" in error.bases:
             return Status.ERROR, Failure(
                 FailureKind.STUDENT_EXCEPTION,
@@ -222,7 +228,7 @@ class GradingPlugin:
         self.collect_errors: dict[str, str] = {}
         self.emitted: set[tuple[str, str]] = set()
         self.order_notes: dict[str, str] = {}  # checks whose failing call answers differently
-
+        self.held_output: list[str] = []  # output taken before repeating a call
 
     # -- session --
 
@@ -354,6 +360,7 @@ class GradingPlugin:
         if sandbox.last is None or sandbox.calls_in_process < 2:
             return None
         call, before = sandbox.last
+        self.held_output.append(sandbox.take_output())  # the check's own output, kept
         sandbox.kill()
         alone: tuple[str, Any]
         try:
@@ -364,6 +371,7 @@ class GradingPlugin:
             return None
         finally:
             sandbox.kill()  # the next check starts from a fresh process too
+            sandbox.take_output()  # what the repeated call printed is not the check's
             recent_returns.clear()
         if same_outcome(alone, before):
             return None
@@ -393,7 +401,8 @@ class GradingPlugin:
             return
         outcome = self.outcomes.setdefault(key, _Outcome())
         outcome.duration += time.monotonic() - self.item_started.get(nodeid, time.monotonic())
-        output = self.sandboxes[key[0]].take_output()
+        output = "".join(self.held_output) + self.sandboxes[key[0]].take_output()
+        self.held_output.clear()
         if output:
             outcome.output.append(output)
         self.pending[key] -= 1

@@ -54,19 +54,29 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
 _POWER = re.compile(
     r"(?:(?P<mantissa>.+?)\s*(?:[x×*·]|\\times)\s*)?10\s*(?:\^|\*\*)\s*\(?(?P<exp>[+-]?\d+)\)?"
 )
-_WRITE_LIKE = "write it like 60B, 6e10, 60 billion, 60,000,000,000 or 6×10^10"
+_WRITE_LIKE = "write it like 0.35, 43, 60B, 6e10, 60 billion, 60,000,000,000 or 6×10^10"
+MAX_NUMBER_TEXT = 100
+PERCENT_UNITS = (None, "", "fraction", "probability", "share", "accuracy", "percent")
 
 
-def parse_number(text: str) -> float:
-    """The number a person wrote; AnswerError when it cannot be read as exactly one number."""
+def parse_number(text: str, *, percent: bool = True) -> float:
+    """The number a person wrote; AnswerError when it cannot be read as exactly one number.
+
+    With `percent=False` (a question counting tokens or nats, say) "34.9%" is refused.
+    """
     original = text
+    if len(text) > MAX_NUMBER_TEXT:
+        raise AnswerError(f"{text[:20]!r}... is too long to be one number; {_WRITE_LIKE}")
     text = text.strip().lower().replace("−", "-").replace("–", "-")
     text = _SUPERSCRIPTS.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPT), text)
     for word in _APPROX:
         if text.startswith(word):
             text = text[len(word):].strip()
-    percent = text.endswith("%")
-    if percent:
+    is_percentage = text.endswith("%")
+    if is_percentage:
+        if not percent:
+            raise AnswerError(f"{original.strip()!r} is a percentage, but this question asks "
+                              "for a plain number")
         text = text[:-1].strip()
     changed = True
     while changed:
@@ -87,14 +97,14 @@ def parse_number(text: str) -> float:
     if value is None:
         raise AnswerError(f"could not read {original.strip()!r} as a number; {_WRITE_LIKE}")
     value *= scale
-    if percent:
+    if is_percentage:
         value /= 100
     if not math.isfinite(value):
         raise AnswerError(f"{original.strip()!r} is not a finite number")
     return value
 
 
-def _parse_plain(text: str) -> float | None:
+def _parse_plain(text: str, power_allowed: bool = True) -> float | None:
     text = text.strip()
     if not text:
         return None
@@ -104,10 +114,10 @@ def _parse_plain(text: str) -> float | None:
         return float(re.sub(f"[{_SEPARATORS}]", "", text))
     if _DECIMAL_COMMA.fullmatch(text):
         return float(text.replace(",", "."))
-    power = _POWER.fullmatch(text)
+    power = _POWER.fullmatch(text) if power_allowed else None
     if power:
         mantissa = power.group("mantissa")
-        base = 1.0 if mantissa is None else _parse_plain(mantissa)
+        base = 1.0 if mantissa is None else _parse_plain(mantissa, power_allowed=False)
         if base is None:
             return None
         try:
@@ -190,7 +200,14 @@ def _mark(question: Question, entry: AnswerKey) -> MarkedQuestion:
 
 # --- the answer sheet ----------------------------------------------------------------------
 
-Answer = str | list[str] | None
+@dataclass(frozen=True)
+class Unreadable:
+    """An answer the sheet holds in a shape no question takes; `reason` says how to fix it."""
+
+    reason: str
+
+
+Answer = str | list[str] | Unreadable | None
 
 
 def read_answer_sheet(text: str, display: str) -> dict[str, Answer]:
@@ -211,10 +228,18 @@ def read_answer_sheet(text: str, display: str) -> dict[str, Answer]:
     if not isinstance(node, yaml.MappingNode):
         raise AnswerError(f"{display} should be a list of `question_id: answer` lines")
     answers: dict[str, Answer] = {}
+    lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
-        answers[key_node.value] = _answer_text(value_node)
+        question = key_node.value
+        line = key_node.start_mark.line + 1
+        if question in lines:
+            answers[question] = Unreadable(
+                f"answered twice (lines {lines[question]} and {line}): keep one answer")
+            continue
+        lines[question] = line
+        answers[question] = _answer_text(value_node)
     return answers
 
 
@@ -225,8 +250,11 @@ def _answer_text(node: yaml.Node) -> Answer:
             return None
         return str(node.value)
     if isinstance(node, yaml.SequenceNode):
-        return [str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)]
-    return str(node.start_mark)  # a mapping: left for the marker to reject
+        if any(not isinstance(item, yaml.ScalarNode) for item in node.value):
+            return Unreadable("write a flat list of letters, like [a, c]")
+        return [str(item.value) for item in node.value]
+    return Unreadable("write the answer right after the colon, not as a list of `key: value` "
+                      "lines (put it in quotes if it contains a colon)")
 
 
 def _letters(answer: Answer, question: Question) -> list[str]:
@@ -239,6 +267,9 @@ def _letters(answer: Answer, question: Question) -> list[str]:
         whole = " ".join(str(answer).lower().split()).rstrip(".")
         if whole in by_text:
             return [by_text[whole]]
+        labelled = re.match(r"\(?([a-z])[).:]\s", whole + " ")  # "c) 2.0T tokens", copied
+        if labelled and labelled.group(1) in question.choices:
+            return [labelled.group(1)]
     for item in items:
         cleaned = item.strip().strip("()[].").lower()
         if not cleaned:
@@ -268,6 +299,9 @@ class Mark:
 def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
     """What `answer` earns: its share of the points, status, failure and feedback."""
     question = marked.question
+    if isinstance(answer, Unreadable):
+        return Mark(Fraction(0), Status.FAIL, Failure(FailureKind.UNPARSEABLE_ANSWER,
+                                                      answer.reason))
     if answer is None or (isinstance(answer, str) and not answer.strip()) or answer == []:
         return Mark(Fraction(0), Status.NOT_IMPLEMENTED,
                     Failure(FailureKind.NOT_IMPLEMENTED, "not answered yet"))
@@ -275,7 +309,7 @@ def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
         if question.type == "numeric":
             if isinstance(answer, list):
                 raise AnswerError("write one number, not a list")
-            value = parse_number(answer)
+            value = parse_number(answer, percent=question.unit in PERCENT_UNITS)
             for n, accepted in enumerate(marked.accepted):
                 assert accepted.number is not None
                 if math.isclose(value, accepted.number, rel_tol=marked.relative_tolerance,
@@ -302,7 +336,7 @@ def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
                        else f"{', '.join(sorted(chosen))} is not the answer")
             return Mark(best, Status.FAIL, Failure(FailureKind.WRONG_ANSWER, summary,
                                                    got=", ".join(sorted(chosen))))
-        text = " ".join(str(answer).split()).rstrip(".")
+        text = _plain_text(str(answer))
         for n, accepted in enumerate(marked.accepted):
             assert accepted.pattern is not None
             if accepted.pattern.fullmatch(text):
@@ -312,6 +346,13 @@ def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
     except AnswerError as error:
         return Mark(Fraction(0), Status.FAIL, Failure(FailureKind.UNPARSEABLE_ANSWER,
                                                       str(error), got=str(answer)))
+
+
+def _plain_text(answer: str) -> str:
+    """A text answer as the key's patterns see it: one space between words, no leading article,
+    no closing punctuation."""
+    text = " ".join(answer.split()).rstrip(".!?;, ")
+    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
 def _wrong_number(answer: str, value: float, marked: MarkedQuestion) -> str:

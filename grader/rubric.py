@@ -2,8 +2,9 @@
 
 A criterion is met when enough real sentences carry its evidence: a sentence counts when it uses
 a term from enough of the criterion's evidence groups, and it reads as prose (long enough, built
-with ordinary function words, not a list of keywords). The text of the stub (instructions,
-headings) is removed first, so an untouched essay reads as not written. Results are marked
+with ordinary function words, not a list of keywords). HTML comments (where a stub keeps its
+instructions), code blocks and headings are not read, so an untouched essay reads as not
+written; a sentence repeated counts once, for the word count too. Results are marked
 provisional: an instructor may change them.
 """
 
@@ -35,8 +36,7 @@ not no also just only even more most less very much many such both each every so
 """.split())
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 _MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
 
 
@@ -45,13 +45,34 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def essay_body(text: str, stub: str) -> str:
-    """The student's own writing: comments, code blocks and the stub's lines removed."""
-    stub_lines = {_normalise(line) for line in _COMMENT.sub("", stub).splitlines()}
-    stub_lines.discard("")
-    text = _FENCE.sub("", _COMMENT.sub("", text))
-    kept = [line for line in text.splitlines() if _normalise(line) not in stub_lines]
+def essay_body(text: str) -> str:
+    """The student's own writing: HTML comments, fenced code blocks and headings removed."""
+    kept = []
+    in_fence = False
+    for line in _without_comments(text).splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if not in_fence and not _HEADING.match(line):
+            kept.append(line)
     return "\n".join(kept)
+
+
+def _without_comments(text: str) -> str:
+    """`text` without <!-- ... --> comments (an unclosed one runs to the end), in linear time."""
+    pieces = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        if start < 0:
+            pieces.append(text[position:])
+            break
+        pieces.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        position = end + 3
+    return "".join(pieces)
 
 
 def _normalise(line: str) -> str:
@@ -121,14 +142,17 @@ def is_prose(sentence: str, terms: list[_Term]) -> bool:
     spans = [m.span() for term in terms for m in term.pattern.finditer(sentence)]
     keywords = 0
     function = 0
+    distinct: set[str] = set()
     for token in tokens:
         if any(start < token.end() and token.start() < end for start, end in spans):
             keywords += 1
         elif token.group().lower() in FUNCTION_WORDS:
             function += 1
+            distinct.add(token.group().lower())
     count = len(tokens)
     return (
         function >= max(MIN_FUNCTION_WORDS, MIN_FUNCTION_SHARE * count)
+        and len(distinct) >= MIN_FUNCTION_WORDS
         and keywords <= MAX_KEYWORD_SHARE * count
         and sentence.count(",") + sentence.count(";") < MAX_COMMA_SHARE * count
     )
@@ -162,27 +186,31 @@ class EssayScore:
     cut_at: int | None  # words read, when the essay is over the maximum
 
 
-def score_essay(text: str, stub: str, spec: EssaySpec) -> EssayScore:
+def score_essay(text: str, spec: EssaySpec) -> EssayScore:
     """Score the essay `text` against `spec`'s rubric."""
-    body = essay_body(text, stub)
-    count = len(words(body))
+    unique: dict[str, str] = {}
+    for sentence in sentences(essay_body(text)):
+        unique.setdefault(_normalise(sentence), sentence)
+    kept: list[str] = []
+    count = 0
     cut_at = None
-    if spec.words.max is not None and count > spec.words.max:
-        cut_at = spec.words.max
-        body = _first_words(body, spec.words.max)
+    for sentence in unique.values():
+        size = len(words(sentence))
+        if spec.words.max is not None and count + size > spec.words.max:
+            cut_at = spec.words.max  # words past the limit are not read
+            count += size
+            continue
+        if cut_at is None:
+            kept.append(sentence)
+        count += size
     terms = [_compile_term(t) for c in spec.criteria for group in c.evidence for t in group]
-    prose = [s for s in sentences(body) if is_prose(s, terms)]
+    prose = [s for s in kept if is_prose(s, terms)]
     return EssayScore(
         word_count=count,
         criteria=tuple(score_criterion(c, prose) for c in spec.criteria),
         too_short=0 < count < spec.words.min,
         cut_at=cut_at,
     )
-
-
-def _first_words(body: str, limit: int) -> str:
-    matches = list(_WORD.finditer(body))
-    return body[: matches[limit - 1].end()] + "." if len(matches) >= limit else body
 
 
 def grade_essay(job: Job) -> ExerciseResult:
@@ -204,7 +232,7 @@ def grade_essay(job: Job) -> ExerciseResult:
         kind = FailureKind.MISSING_FILE if error.missing else FailureKind.UNREADABLE_FILE
         problem = Failure(kind, str(error))
         text = ""
-    score = score_essay(text, stub, spec)
+    score = score_essay(text, spec)
     if problem is None and score.too_short:
         problem = Failure(
             FailureKind.WORD_COUNT,
@@ -214,7 +242,8 @@ def grade_essay(job: Job) -> ExerciseResult:
     if score.cut_at is not None:
         notes.append(f"The essay has {score.word_count} words; only the first "
                      f"{score.cut_at} were read (the limit).")
-    checks = [_criterion_result(c, score, problem) for c in score.criteria]
+    checks = [_criterion_result(c, score, problem, _unread_hint(text, stub))
+              for c in score.criteria]
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="essay", file=job.display,
         checks=tuple(checks), summary=spec.summary, hint=spec.hint, problem=problem,
@@ -223,14 +252,23 @@ def grade_essay(job: Job) -> ExerciseResult:
     )
 
 
+def _unread_hint(text: str, stub: str) -> str:
+    """Why an essay reads as empty although the student wrote in it: more words than the stub
+    has sit in comments, code blocks or headings."""
+    unread = len(words(text)) - len(words(essay_body(text)))
+    if unread > len(words(stub)) - len(words(essay_body(stub))):
+        return " (text inside <!-- --> comments, code blocks and headings is not read)"
+    return ""
+
+
 def _criterion_result(scored: CriterionScore, score: EssayScore,
-                      problem: Failure | None) -> CheckResult:
+                      problem: Failure | None, unread: str) -> CheckResult:
     criterion = scored.criterion
     points = to_points(criterion.points)
     if score.word_count == 0 and problem is None:
         return CheckResult(criterion.id, criterion.description, Status.NOT_IMPLEMENTED,
                            Fraction(0), points,
-                           Failure(FailureKind.NOT_IMPLEMENTED, "not written yet"))
+                           Failure(FailureKind.NOT_IMPLEMENTED, "not written yet" + unread))
     if problem is not None:
         summary = ("would be met, but " if scored.met else "") + "the essay is not scored: " \
             "see above"
@@ -239,5 +277,10 @@ def _criterion_result(scored: CriterionScore, score: EssayScore,
     if scored.met:
         return CheckResult(criterion.id, criterion.description, Status.PASS, points, points,
                            feedback=criterion.met)
+    missed = criterion.missed
+    found = len(scored.evidence)
+    if found and criterion.sentences > found:
+        missed += (f" (found {found} sentence{'s' if found > 1 else ''} on this; it needs "
+                   f"{criterion.sentences}, each making the point)")
     return CheckResult(criterion.id, criterion.description, Status.FAIL, Fraction(0), points,
-                       Failure(FailureKind.CRITERION_MISSED, criterion.missed))
+                       Failure(FailureKind.CRITERION_MISSED, missed))

@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -36,13 +37,14 @@ from grader.results import (
 from grader.rubric import grade_essay
 from grader.spec import to_points
 
+POSIX = os.name == "posix"
 STARTUP_ALLOWANCE = 60.0  # seconds for the check session to start, beyond the exercises' limits
 
 
 def grade(plan: GradingPlan) -> GradingRun:
     """Grade every job of `plan` and return the results, in the day's order."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="grade-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="grade-", dir=work_root()) as workdir:
         session = CheckSession(plan, Path(workdir)) if plan.code_jobs else None
         results: dict[str, ExerciseResult] = {}
         for job in plan.jobs:
@@ -69,6 +71,20 @@ def grade(plan: GradingPlan) -> GradingRun:
         duration=time.monotonic() - started,
         settings=settings,
     )
+
+
+def work_root() -> Path:
+    """The folder every grading of this user works in (each in a folder of its own inside):
+    one place for sandboxes to have hidden, whatever gradings run at the same time."""
+    root = Path(tempfile.gettempdir()) / f"course-grader-{os.getuid() if POSIX else 'user'}"
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = root.lstat()
+    except OSError:
+        return Path(tempfile.gettempdir())
+    if not stat.S_ISDIR(info.st_mode) or (POSIX and info.st_uid != os.getuid()):
+        return Path(tempfile.gettempdir())  # someone else's, or a link: do not use it
+    return root
 
 
 class CheckSession:

@@ -67,6 +67,8 @@ def read_student_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES)
 ]:
     """The text of a student's file and an encoding note; StudentFileError if it cannot be read."""
     try:
+        if path.is_dir():
+            raise StudentFileError(f"{display} is a folder; it should be a file")
         if not path.is_file():
             raise StudentFileError(f"{display} was not found", missing=True)
         size = path.stat().st_size
@@ -82,4 +84,9 @@ def read_student_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES)
         raise StudentFileError(
             f"{display} is too large to grade (the limit is {max_bytes:,} bytes)"
         )
-    return decode_student_bytes(data)
+    text, note = decode_student_bytes(data)
+    if "\0" in text:
+        raise StudentFileError(
+            f"{display} is a binary file, not text: save it from a text editor (as UTF-8)"
+        )
+    return text, note

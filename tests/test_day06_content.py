@@ -311,8 +311,7 @@ def test_the_metric_rejects_other_metrics(answer: str) -> None:
 
 def essay_share(essay_id: str, text: str) -> Fraction:
     spec = essay_spec(essay_id)
-    stub = (EXERCISES / f"{essay_id}.md").read_text(encoding="utf-8")
-    score = score_essay(text, stub, spec)
+    score = score_essay(text, spec)
     if score.too_short:
         return Fraction(0)
     earned = sum((to_points(c.criterion.points) for c in score.criteria if c.met), Fraction(0))
@@ -336,8 +335,7 @@ def test_each_essay_has_a_strong_and_a_weak_model_essay(essay_id: str) -> None:
 def test_model_essays_land_in_their_band(essay_id: str, band: str) -> None:
     spec = essay_spec(essay_id)
     text = (SOLUTIONS / "essays" / essay_id / f"{band}.md").read_text(encoding="utf-8")
-    stub = (EXERCISES / f"{essay_id}.md").read_text(encoding="utf-8")
-    score = score_essay(text, stub, spec)
+    score = score_essay(text, spec)
     assert not score.too_short and score.cut_at is None, "the model essay is out of bounds"
     share = essay_share(essay_id, text)
     assert spec.bands[band].min <= share <= spec.bands[band].max, (band, share)
@@ -361,7 +359,7 @@ def test_the_weak_essay_is_on_topic_and_long_enough(essay_id: str) -> None:
 def test_the_untouched_stub_is_not_written_yet(essay_id: str) -> None:
     stub = (EXERCISES / f"{essay_id}.md").read_text(encoding="utf-8")
     assert "below this line" in stub
-    assert score_essay(stub, stub, essay_spec(essay_id)).word_count == 0
+    assert score_essay(stub, essay_spec(essay_id)).word_count == 0
 
 
 def test_essays_end_to_end(grade_course) -> None:
@@ -409,7 +407,7 @@ def test_keyword_lists_score_zero(
     keywords = [render(t, rng.choice(["", "s", "ing", "ed", "ion"])) for t in terms]
     text = separator.join(keywords)
     spec = essay_spec(essay_id)
-    score = score_essay(text, "", spec)
+    score = score_essay(text, spec)
     assert not any(c.met for c in score.criteria), text[:200]
 
 

@@ -67,13 +67,15 @@ STRONG = " ".join([DATA, PREDICTION, FILLER, LIMITS_A, LIMITS_B])
 
 STUB = """# Why next-token prediction answers questions
 
-<!-- Write your essay below this line. -->
+<!--
 Explain how the training data, which has questions and answers, makes prediction answer them.
+-->
+<!-- Write your essay below this line. -->
 """
 
 
-def met(text: str, stub: str = STUB) -> set[str]:
-    return {c.criterion.id for c in score_essay(text, stub, SPEC).criteria if c.met}
+def met(text: str) -> set[str]:
+    return {c.criterion.id for c in score_essay(text, SPEC).criteria if c.met}
 
 
 def grade(text: str, stub: str = STUB) -> ExerciseResult:
@@ -243,7 +245,9 @@ def test_short_evidence_is_still_too_short() -> None:
 @PROPERTY
 @given(st.integers(min_value=0, max_value=MAX_WORDS))
 def test_words_past_the_maximum_are_not_read(extra: int) -> None:
-    padding = " ".join([FILLER] * ((MAX_WORDS + extra) // len(FILLER.split()) + 1))
+    # distinct sentences: a repeated one counts once, for the word count too
+    sentence = "This is filler sentence number {} to make the essay longer."
+    padding = " ".join(sentence.format(n) for n in range((MAX_WORDS + extra) // 11 + 1))
     late = padding + " " + STRONG
     assert met(late) == set()
     result = grade(late)
@@ -256,7 +260,7 @@ def test_words_past_the_maximum_are_not_read(extra: int) -> None:
 def test_a_sentence_cut_by_the_limit_does_not_count() -> None:
     before = [DATA, PREDICTION, LIMITS_B]
     needed = MAX_WORDS - 5 - len(words(" ".join(before)))
-    padding = " ".join((FILLER.rstrip(".").split() * MAX_WORDS)[:needed]) + "."
+    padding = " ".join(f"filler{n}" for n in range(needed)) + "."
     # the limit falls after "A plausible answer from the", before "wrong"
     assert "limits" not in met(" ".join([*before, padding, LIMITS_A]))
     assert "limits" in met(" ".join([*before, LIMITS_A, padding]))
@@ -275,7 +279,7 @@ def test_the_untouched_stub_is_not_written_yet() -> None:
 
 @PROPERTY
 @given(st.lists(st.sampled_from([*EVIDENCE, FILLER]), min_size=4, max_size=16))
-def test_the_stubs_lines_are_ignored(parts: list[str]) -> None:
+def test_the_stubs_instructions_and_heading_are_ignored(parts: list[str]) -> None:
     text = " ".join(parts)
     with_stub = STUB + "\n" + text + "\n"
     assert met(with_stub) == met(text)
@@ -285,4 +289,51 @@ def test_the_stubs_lines_are_ignored(parts: list[str]) -> None:
 def test_comments_and_code_blocks_are_not_read() -> None:
     hidden = f"<!-- {STRONG} -->\n\n```\n{STRONG}\n```\n"
     assert met(hidden) == set()
-    assert score_essay(hidden, STUB, SPEC).word_count == 0
+    assert score_essay(hidden, SPEC).word_count == 0
+
+
+# --- bugs found by trying it, pinned ---------------------------------------------------------
+
+
+def test_an_essay_graded_in_place_is_read_in_full() -> None:
+    """Graded in exercises/, the student's file is also the stub path: nothing of the essay may
+    be taken for the stub's text (it once scored 0 as 'not written yet')."""
+    with tempfile.TemporaryDirectory() as folder:
+        essay = Path(folder) / "essay.md"
+        essay.write_text(STUB + "\n" + STRONG + "\n", encoding="utf-8")
+        exercise = Exercise(id="essay", day="demo", spec=SPEC, spec_path=Path(folder) / "s.yaml",
+                            student_file="essay.md", stub_path=essay,
+                            solution_path=Path(folder) / "solution.md")
+        result = grade_essay(Job(exercise, essay, "essay.md"))
+    assert result.score == MAX_POINTS
+
+
+def test_many_unclosed_comment_openers_hide_what_follows() -> None:
+    """An unclosed <!-- hides the rest of the file; thousands of them are read in linear time
+    (the old pattern took minutes on a few hundred kilobytes)."""
+    text = STRONG + "\n" + "<!-- " * 64_000 + STRONG
+    assert met(text) == {"data", "prediction", "limits"}
+    assert score_essay(text, SPEC).word_count == len(words(STRONG))
+
+
+def test_repeated_sentences_count_once_towards_the_minimum() -> None:
+    sentences = [DATA, PREDICTION]
+    once = score_essay(" ".join(sentences), SPEC).word_count
+    assert once < MIN_WORDS
+    assert score_essay(" ".join(sentences * 6), SPEC).word_count == once
+    assert grade(" ".join(sentences * 6)).problem is not None  # still too short
+
+
+def test_a_criterion_needing_two_sentences_says_how_many_it_found() -> None:
+    result = grade(" ".join([DATA, PREDICTION, LIMITS_A, FILLER] * 1) + " " + " ".join(
+        f"Padding sentence number {n} is here for the length." for n in range(4)))
+    limits = next(c for c in result.checks if c.id == "limits")
+    assert limits.failure is not None
+    assert "found 1 sentence on this; it needs 2" in limits.failure.summary
+
+
+def test_text_written_inside_the_comment_is_flagged() -> None:
+    hidden = STUB.replace("-->\n<!--", STRONG + "\n-->\n<!--", 1)
+    result = grade(hidden)
+    assert result.not_started
+    assert all("comments" in (c.failure.summary if c.failure else "") for c in result.checks)

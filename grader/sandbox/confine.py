@@ -6,17 +6,19 @@ worker loads this file by path.
 
 On Linux:
 - resource limits: memory (address space), file size (so output cannot fill the disk), no core
-  files, processor time as a backstop, and the number of processes and threads;
-- as root, or where unprivileged user namespaces are allowed: a private mount namespace in which
-  the course's exercises/ and solutions/ folders, the submission folder and the grader's own
-  working folder are hidden under empty read-only mounts, and a private network namespace with
-  no interface up (no network at all);
-- as root: a user id of its own, with no groups, so the student's code can neither read what
-  only the grader may read nor signal the grader's processes, and every process it starts can
-  be found and ended afterwards;
+  files, processor time as a backstop, and the number of processes and threads (a `pids`
+  control group as root, where the kernel would not apply the limit to user id 0);
+- as root, or where unprivileged user namespaces are allowed: private mount, network and
+  process-id namespaces. In them the course's exercises/, solutions/ and git history, the
+  submission folder and the grader's working folders are hidden under empty mounts; every
+  file system is read-only but the sandbox's working folder (its TMPDIR too); no network
+  interface is up; and the student's code sees only its own processes and cannot signal the
+  grader's;
+- as root: a user id of its own, with no groups, where the Python installation is readable by
+  other users; otherwise user id 0 with every capability dropped for good;
 - no new privileges (setuid programs cannot raise them again).
-Elsewhere (macOS, Windows), only the limits the platform has; time limits are always enforced
-by the grader, from outside.
+Elsewhere (macOS, Windows), only the limits the platform has; time limits are always enforced by
+the grader, from outside.
 """
 
 from __future__ import annotations
@@ -27,15 +29,18 @@ from typing import Any
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
+_MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC}
 
 
 def _libc() -> Any:
@@ -57,12 +62,9 @@ def apply_limits(config: dict[str, Any], applied: list[str]) -> None:
         ("processor time", resource.RLIMIT_CPU, config["cpu_seconds"]),
     ]
     nproc = getattr(resource, "RLIMIT_NPROC", None)
-    if nproc is not None and sys.platform.startswith("linux"):
-        existing = config.get("existing_tasks")
-        if existing is None:
-            existing = _tasks_of_this_user()
-        if "own user id" in applied:
-            existing = 1  # a user id of its own: only this process so far
+    # the kernel never applies RLIMIT_NPROC to user id 0: there, a control group does it
+    if nproc is not None and sys.platform.startswith("linux") and os.getuid() != 0:
+        existing = 1 if "own user id" in applied else config.get("existing_tasks", 0)
         wanted.append(("processes", nproc, existing + config["processes"]))
     for name, limit, value in wanted:
         try:
@@ -70,9 +72,23 @@ def apply_limits(config: dict[str, Any], applied: list[str]) -> None:
             if hard != resource.RLIM_INFINITY:
                 value = min(value, hard)
             resource.setrlimit(limit, (value, hard))
-            applied.append(name)
+            if name not in applied:
+                applied.append(name)
         except (ValueError, OSError):
             pass
+
+
+def join_control_group(config: dict[str, Any], applied: list[str]) -> None:
+    """As root: enter the `pids` control group the grader made for this sandbox."""
+    path = config.get("cgroup")
+    if not path:
+        return
+    try:
+        with open(os.path.join(path, "cgroup.procs"), "w") as handle:
+            handle.write(str(os.getpid()))
+        applied.append("processes")
+    except OSError:
+        pass
 
 
 def _tasks_of_this_user() -> int:
@@ -92,26 +108,36 @@ def _tasks_of_this_user() -> int:
 
 def enter_namespaces(config: dict[str, Any], applied: list[str]) -> bool:
     """Linux, as root or with user namespaces: new mount, network and process-id namespaces,
-    with the course's folders hidden. True when a process-id namespace waits for a fork: the
-    next child is its first process, and cannot see or signal anything outside."""
+    the course's folders hidden and the file systems read-only. True when a process-id
+    namespace waits for a fork: the next child is its first process. The current folder must
+    be the sandbox's working folder."""
     if not sys.platform.startswith("linux"):
         return False
+    config["existing_tasks"] = _tasks_of_this_user()
+    join_control_group(config, applied)
     libc = _libc()
     root = os.geteuid() == 0
     uid, gid = os.getuid(), os.getgid()
-    config["existing_tasks"] = _tasks_of_this_user()
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | (0 if root else CLONE_NEWUSER)
     if libc.unshare(flags) != 0:
         return False
     if not root:
         _map_ids(uid, gid)
     applied.append("no network")
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return True
+    workdir = os.getcwd()
+    # the working folder becomes a mount of its own, to stay writable; enter it
+    if libc.mount(os.fsencode(workdir), os.fsencode(workdir), None, MS_BIND, None) == 0:
+        os.chdir(workdir)
     if _hide(libc, config.get("hide", [])):
         applied.append("course files hidden")
+    if _read_only(libc, keep={workdir, *config.get("hide", [])}):
+        applied.append("read-only files")  # but the working folder, which is also TMPDIR
     return True
 
 
-def inside_new_pid_namespace(applied: list[str]) -> None:
+def inside_new_pid_namespace(config: dict[str, Any], applied: list[str]) -> None:
     """In the first process of a new process-id namespace: show only its own processes."""
     libc = _libc()
     flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
@@ -154,9 +180,7 @@ def _map_ids(uid: int, gid: int) -> None:
 
 
 def _hide(libc: Any, paths: list[str]) -> bool:
-    """Cover each folder with an empty, read-only mount (the working folder stays open)."""
-    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        return False
+    """Cover each folder with an empty, read-only mount."""
     hidden = True
     for path in paths:
         if not os.path.isdir(path):
@@ -165,6 +189,27 @@ def _hide(libc: Any, paths: list[str]) -> bool:
         if libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", flags, b"size=4k,mode=000") != 0:
             hidden = False
     return hidden
+
+
+def _read_only(libc: Any, keep: set[str]) -> bool:
+    """Remount every file system read-only, keeping the flags each has (a user namespace may
+    not clear them), except the mounts in `keep`."""
+    try:
+        with open("/proc/self/mountinfo") as handle:
+            mounts = [line.split() for line in handle]
+    except OSError:
+        return False
+    done = True
+    for fields in mounts:
+        point = fields[4].encode().decode("unicode_escape")
+        if point in keep or any(point.startswith(k.rstrip("/") + "/") for k in keep):
+            continue
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY
+        for option in fields[5].split(","):
+            flags |= _MOUNT_FLAGS.get(option, 0)
+        if libc.mount(None, os.fsencode(point), None, flags, None) != 0:
+            done = False
+    return done
 
 
 def _drop_capabilities(libc: Any) -> None:

@@ -36,11 +36,15 @@ from grader.student_files import StudentFileError, read_student_text
 
 WORKER = Path(__file__).with_name("worker.py")
 MAX_MESSAGE_BYTES = 16 << 20
+EXIT_BROKEN = 70  # the worker's status when the student's code broke it (see worker.py)
 OUTPUT_FILE_BYTES = 16 << 20
 POSIX = os.name == "posix"
+# no user site-packages, no script folder on sys.path (-P; the worker drops it itself on 3.10),
+# UTF-8 everywhere, unbuffered output; not -I, which would ignore PYTHONHASHSEED below
+PYTHON_FLAGS = ("-s", "-X", "utf8", "-u", *(("-P",) if sys.version_info >= (3, 11) else ()))
 
 # Environment of the student's process: nothing of the grader's (tokens, paths) leaks in.
-_KEPT_ENV = ("PATH", "SYSTEMROOT", "TEMP", "TMP", "TMPDIR", "LANG")
+_KEPT_ENV = ("PATH", "SYSTEMROOT", "LANG")
 _FIXED_ENV = {
     "PYTHONHASHSEED": "0",
     "PYTHONDONTWRITEBYTECODE": "1",
@@ -100,6 +104,7 @@ class StudentException(Exception):
         self.student_message = str(record.get("message", ""))
         self.student_traceback = str(record.get("traceback", ""))
         self.line = record.get("line") if type(record.get("line")) is int else None
+        self.output_limit = record.get("output_limit") is True
         self.call = call
 
     def __str__(self) -> str:
@@ -133,6 +138,8 @@ class BadReturn(StudentException, TypeError):
         )
         super().__init__({"type": "BadReturn", "message": message}, call)
 
+
+_ANSWERS = ("return", "raise", "missing", "bad_return")
 
 # Built-in exceptions a student's exception is re-raised as (the first in its MRO that is here).
 _MAPPABLE = (
@@ -260,9 +267,7 @@ class _Reader:
 
     def _fill(self, deadline: float) -> bool:
         """Read more bytes; False at end of file. Raises TimeoutError past the deadline."""
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
+        remaining = max(0.0, deadline - time.monotonic())  # past it, still take what is there
         if self.queue is not None:
             try:
                 chunk = self.queue.get(timeout=remaining)
@@ -317,8 +322,12 @@ class Sandbox:
         self.confinement: list[str] = []
         self.calls_in_process = 0  # calls the current process has answered (state may build)
         self.last: tuple[Call, tuple[str, Any]] | None = None  # the last call and its outcome
-        # as root, the student's code runs under a user id of its own (see confine.py)
-        self.uid = 100_000 + secrets.randbelow(1 << 30) if POSIX and os.geteuid() == 0 else None
+        # as root, the student's code runs under a user id of its own (see confine.py), in a
+        # control group of its own that bounds and ends its processes
+        self.root = POSIX and os.geteuid() == 0
+        self.uid = 100_000 + secrets.randbelow(1 << 30) if self.root else None
+        self.cgroup: str | None = None  # a new one for every process started
+        self._old_groups: list[str] = []
         self._source = self._private_copy()
 
     def _private_copy(self) -> Path | None:
@@ -343,6 +352,8 @@ class Sandbox:
         """Start the student's process; it loads the file while the caller does other work."""
         if self.load_failure is not None or self._source is None:
             return
+        if self.root:
+            self.cgroup = _make_pids_group(self.limits.processes + 2)
         config = {
             "source_path": str(self._source),
             "display_path": self.config.display_path,
@@ -355,11 +366,13 @@ class Sandbox:
             "processes": self.limits.processes,
             "hide": list(self.config.hide),
             "uid": self.uid,
+            "cgroup": self.cgroup,
         }
         env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ} | _FIXED_ENV
-        env["HOME"] = str(self.config.workdir)
+        for name in ("HOME", "TMPDIR", "TEMP", "TMP"):  # the only folder it may write in
+            env[name] = str(self.config.workdir)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-X", "utf8", "-u", str(WORKER), json.dumps(config)],
+            [sys.executable, *PYTHON_FLAGS, str(WORKER), json.dumps(config)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._output,
@@ -411,11 +424,8 @@ class Sandbox:
         if message["op"] == "load_error":
             exception = student_exception(message.get("error") or {}, None)
             self.kill()
-            if exception.is_exit:
-                self._fail_load(f"{shown} called exit() while loading, so none of its functions "
-                                "could be checked", traceback=exception.student_traceback)
-            self._fail_load(f"{shown} could not be loaded: {exception}",
-                            traceback=exception.student_traceback)
+            self._fail_load(f"{shown} {_load_problem(exception, self.limits)}, so none of its "
+                            "functions could be checked", traceback=exception.student_traceback)
         if message["op"] != "ready":
             self.kill()
             self._fail_load(f"{shown} interfered with the grader while loading")
@@ -454,6 +464,10 @@ class Sandbox:
             if pipe is not None:
                 pipe.close()
         self._end_processes_of_uid()
+        if self.cgroup is not None:
+            _end_processes_in_group(self.cgroup)
+            self._old_groups.append(self.cgroup)  # removed once its processes are reaped
+            self.cgroup = None
 
     def _end_processes_of_uid(self) -> None:
         """Root only: end every process under the sandbox's user id, even those that left its
@@ -472,6 +486,8 @@ class Sandbox:
     def close(self) -> None:
         self.kill()
         self._output.close()
+        for group in self._old_groups:
+            _remove_group(group)
 
     def _death_reason(self) -> str:
         process = self.process
@@ -505,11 +521,29 @@ class Sandbox:
             "args": wire.encode(list(args), register_callable=register),
             "kwargs": wire.encode(kwargs, register_callable=register),
         }
-        now = time.monotonic()
-        deadline = now + self.limits.call_timeout
+        reply = self._exchange(message, call, callbacks)
+        op = reply["op"]
+        if op == "return":
+            value = wire.decode(reply["value"])
+            recent_returns.append((value, call))
+            self.last = (call, ("return", value))
+            return value
+        if op == "raise":
+            error = student_exception(reply.get("error") or {}, str(call))
+            self.last = (call, ("raise", error.type_name))
+            raise error
+        if op == "missing":
+            raise MissingFunction(function, str(call))
+        raise BadReturn(str(reply.get("type")), str(reply.get("where", "")),
+                        str(reply.get("reason", "")), str(call))
+
+    def _exchange(self, message: dict[str, Any], call: Call,
+                  callbacks: list[Callable[..., Any]]) -> dict[str, Any]:
+        """Send a call and wait for its answer (answering call-backs meanwhile); a hang, a
+        crash or a garbled answer ends the student's process and raises a SandboxStop."""
+        deadline = time.monotonic() + self.limits.call_timeout
         exercise_limit = self.exercise_deadline is not None and self.exercise_deadline < deadline
-        if exercise_limit:
-            assert self.exercise_deadline is not None
+        if self.exercise_deadline is not None and exercise_limit:
             deadline = self.exercise_deadline
         try:
             self._send(message)
@@ -520,27 +554,12 @@ class Sandbox:
                     reason = self._death_reason()
                     self.kill()
                     raise SandboxCrash(f"your code {reason} during {call}", call=str(call))
-                if reply.get("id") != call_id and reply["op"] != "callback":
-                    raise wire.ProtocolError("an answer to a call that was not made")
-                op = reply["op"]
-                if op == "return":
-                    value = wire.decode(reply["value"])
-                    recent_returns.append((value, call))
-                    self.last = (call, ("return", value))
-                    return value
-                if op == "raise":
-                    error = student_exception(reply.get("error") or {}, str(call))
-                    self.last = (call, ("raise", error.type_name))
-                    raise error
-                if op == "missing":
-                    raise MissingFunction(function, str(call))
-                if op == "bad_return":
-                    raise BadReturn(str(reply.get("type")), str(reply.get("where", "")),
-                                    str(reply.get("reason", "")), str(call))
-                if op == "callback":
+                if reply["op"] == "callback":
                     self._answer_callback(reply, callbacks)
                     continue
-                raise wire.ProtocolError(f"unexpected message {op!r}")
+                if reply.get("id") != message["id"] or reply["op"] not in _ANSWERS:
+                    raise wire.ProtocolError(f"an unexpected message ({reply['op']!r})")
+                return reply
         except TimeoutError:
             self.kill()
             if exercise_limit:
@@ -552,7 +571,7 @@ class Sandbox:
                 f"{call} did not finish within {self.limits.call_timeout:g}s: "
                 "an endless loop, or a computation far slower than needed?", call=str(call)
             ) from None
-        except (wire.ProtocolError, BrokenPipeError, OSError) as error:
+        except (wire.ProtocolError, OSError) as error:
             self.kill()
             raise SandboxCrash(
                 f"your code interfered with the grader during {call}", call=str(call),
@@ -599,10 +618,81 @@ class Sandbox:
         return text
 
 
+_PIDS_HIERARCHIES = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+
+
+def _make_pids_group(limit: int) -> str | None:
+    """Root on Linux: a `pids` control group allowing `limit` tasks, or None where the system
+    offers none (no cgroup file system, or a read-only one in a container)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    for hierarchy in _PIDS_HIERARCHIES:
+        path = os.path.join(hierarchy, f"grade-{secrets.token_hex(6)}")
+        try:
+            os.mkdir(path)
+        except OSError:
+            continue
+        try:
+            with open(os.path.join(path, "pids.max"), "w") as handle:
+                handle.write(str(limit))
+            return path
+        except OSError:
+            _remove_group(path)
+    return None
+
+
+def _end_processes_in_group(path: str | None) -> None:
+    """Kill every process still in the control group, wherever it has moved in the tree."""
+    if path is None:
+        return
+    for _ in range(50):
+        try:
+            with open(os.path.join(path, "cgroup.procs")) as handle:
+                pids = [int(line) for line in handle if line.strip()]
+        except (OSError, ValueError):
+            return
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.01)
+
+
+def _remove_group(path: str | None) -> None:
+    if path is None:
+        return
+    _end_processes_in_group(path)
+    for _ in range(50):
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)
+
+
+def _load_problem(error: StudentException, limits: ResolvedLimits) -> str:
+    """What went wrong loading a file, as the end of a sentence starting with its name."""
+    if error.is_exit:
+        if "SystemExit" in error.bases:
+            return "called exit() while loading"
+        return f"raised {error.type_name} while loading"
+    if "MemoryError" in error.bases:
+        return f"ran out of memory while loading (the limit is {limits.memory_mb} MiB)"
+    if error.output_limit:
+        return f"printed more than {OUTPUT_FILE_BYTES >> 20} MiB of output while loading"
+    return f"could not be loaded: {error}"
+
+
 def describe_exit(code: int | None, limits: ResolvedLimits) -> str:
     """How the student's process ended, as the end of a sentence starting 'your code'."""
     if code is None:
         return "stopped answering"
+    if code == EXIT_BROKEN:
+        return ("broke the process the grader talks to it through (did it replace builtins or "
+                "parts of standard modules?)")
     if code >= 0:
         return (f"ended the Python process (exit status {code}; os._exit() or a crash in a "
                 "C extension?)")

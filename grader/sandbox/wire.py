@@ -9,19 +9,57 @@ Inside the JSON, lists are arrays and every other container is a one-key object:
     {"f": "nan"}            a float that JSON cannot spell: "nan", "inf", "-inf"
     {"c": 3}                a callable, called back across the boundary by its number
 
-This module uses the standard library only: the sandbox worker loads it by path.
+This module uses the standard library only: the sandbox worker loads it by path, before any
+student code runs. In the student's process the code may replace builtins or attributes of
+standard modules (`builtins.isinstance`, `math.isfinite`, `json.dumps`), so everything here
+works from private references taken at load time: built-in functions bound as module globals,
+and json's C encoder and scanner built directly.
 """
 
 from __future__ import annotations
 
-import json
+import json.decoder
+import json.encoder
+import json.scanner
 import math
 import struct
+from builtins import (  # noqa: UP029 - private references (see the docstring)
+    TypeError,
+    ValueError,
+    callable,
+    dict,
+    isinstance,
+    len,
+    list,
+    str,
+    tuple,
+    type,
+)
 from collections.abc import Callable
 from typing import Any
 
 HEADER = struct.Struct(">I")
 MAX_DEPTH = 64
+_isfinite = math.isfinite
+_isnan = math.isnan
+_float = float
+_int = int
+_bool = bool
+_none = type(None)
+_python_encoder = json.encoder.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                                           separators=(",", ":"))
+# json's C accelerators, built once: they check types in C, so no patched builtin reaches them
+_c_encoder = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, None,
+        json.encoder.c_encode_basestring  # type: ignore[attr-defined]
+        or json.encoder.py_encode_basestring,
+        None, ":", ",", False, False, False,
+    )
+    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]
+    else None
+)
+_c_scanner = json.scanner.c_make_scanner(json.decoder.JSONDecoder())  # type: ignore[attr-defined]
 
 _FLOAT_TAGS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -63,12 +101,12 @@ def encode(
         if depth > MAX_DEPTH:
             raise NotPlainData(type(item).__name__, where, "nested more than 64 levels deep")
         kind = type(item)
-        if item is None or kind is bool or kind is str or kind is int:
+        if kind is _none or kind is _bool or kind is str or kind is _int:
             return item
-        if kind is float:
-            if math.isfinite(item):
+        if kind is _float:
+            if _isfinite(item):
                 return item
-            return {"f": "nan" if math.isnan(item) else ("inf" if item > 0 else "-inf")}
+            return {"f": "nan" if _isnan(item) else ("inf" if item > 0 else "-inf")}
         if kind is list:
             return [walk(x, f"{where}[{n}]", depth + 1) for n, x in enumerate(item)]
         if kind is tuple:
@@ -94,7 +132,7 @@ def encode(
 
 def _type_name(value: Any) -> str:
     kind = type(value)
-    for base in (bool, int, float, str, list, tuple, dict):
+    for base in (_bool, _int, _float, str, list, tuple, dict):
         if isinstance(value, base) and kind is not base:
             return f"{kind.__name__} (a subclass of {base.__name__})"
     return kind.__name__
@@ -107,7 +145,7 @@ def decode(data: Any, make_callable: Callable[[int], Any] | None = None) -> Any:
         if depth > MAX_DEPTH + 2:
             raise ProtocolError("value nested too deeply")
         kind = type(item)
-        if item is None or kind is bool or kind is str or kind is int or kind is float:
+        if kind is _none or kind is _bool or kind is str or kind is _int or kind is _float:
             return item
         if kind is list:
             return [walk(x, depth + 1) for x in item]
@@ -136,8 +174,11 @@ def decode(data: Any, make_callable: Callable[[int], Any] | None = None) -> Any:
 
 
 def pack(message: dict[str, Any]) -> bytes:
-    """One framed message."""
-    body = json.dumps(message, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    """One framed message (ValueError for an int too long to write out)."""
+    if _c_encoder is not None:
+        body = "".join(_c_encoder(message, 0))
+    else:  # a Python without json's C accelerator
+        body = _python_encoder.encode(message)
     payload = body.encode("utf-8", "surrogatepass")
     return HEADER.pack(len(payload)) + payload
 
@@ -145,8 +186,11 @@ def pack(message: dict[str, Any]) -> bytes:
 def unpack(payload: bytes) -> dict[str, Any]:
     """The message in one frame's body."""
     try:
-        message = json.loads(payload.decode("utf-8", "surrogatepass"))
-    except (ValueError, RecursionError) as error:
+        text = payload.decode("utf-8", "surrogatepass")
+        message, end = _c_scanner(text, 0)
+        if text[end:].strip():
+            raise ValueError("extra data")
+    except (ValueError, RecursionError, StopIteration) as error:
         raise ProtocolError(f"malformed message: {str(error)[:100]}") from None
     if type(message) is not dict or type(message.get("op")) is not str:
         raise ProtocolError("a message must be an object with an `op`")

@@ -1,28 +1,64 @@
 """The student's side of the sandbox: loads one student file and answers calls into it.
 
-Run as a script by path (`python -I -X utf8 -u worker.py CONFIG_JSON`), never imported by the
-grader. It uses the standard library only and loads `wire.py` beside it by path, so nothing the
-student's folder holds can stand in for a module it needs. The protocol runs over the pipes the
-grader gave as stdin and stdout; they are moved out of the way before the student's code runs, so
-that stdin reads end-of-file and stdout/stderr go to the grader's capture file.
+Run as a script by path (`python -s -X utf8 -u worker.py CONFIG_JSON`, with `-P` where Python
+has it), never imported by the grader. It uses the standard library only and loads `wire.py`
+and `confine.py` beside it by path, so nothing the student's folder holds can stand in for a
+module it needs. The protocol runs over the pipes the grader gave as stdin and stdout; they are
+moved out of the way before the student's code runs, so that stdin reads end-of-file and
+stdout/stderr go to the grader's capture file.
 
-Nothing this process says is trusted: it only answers with plain data, and every verdict is
-decided on the grader's side.
+The student's code may replace builtins or attributes of standard modules; the worker keeps
+private references to what it uses, taken before that code runs. If it is broken all the same,
+the worker ends quietly with EXIT_BROKEN, which the grader words for the student. Nothing this
+process says is trusted: it only answers with plain data, and every verdict is decided on the
+grader's side.
 """
 
 from __future__ import annotations
 
-import builtins
-import contextlib
+import errno
 import importlib.util
 import json
 import linecache
 import os
+import random
 import sys
 import traceback
 import types
+from builtins import (  # noqa: UP029 - private references (see the docstring)
+    AttributeError,
+    BaseException,
+    EOFError,
+    Exception,
+    MemoryError,
+    OSError,
+    RecursionError,
+    RuntimeError,
+    TypeError,
+    ValueError,
+    callable,
+    compile,
+    dict,
+    exec,
+    getattr,
+    isinstance,
+    issubclass,
+    len,
+    list,
+    memoryview,
+    str,
+    type,
+)
 from pathlib import Path
 from typing import Any
+
+EXIT_BROKEN = 70  # the student's code broke the worker itself (replaced builtins, say)
+MAX_TEXT = 4000  # characters of an exception message or traceback sent back
+MAX_FRAMES = 12
+_builtins = vars(importlib.import_module("builtins"))
+_read = os.read
+_write = os.write
+_exit = os._exit
 
 
 def _load_sibling(name: str) -> types.ModuleType:
@@ -37,10 +73,13 @@ def _load_sibling(name: str) -> types.ModuleType:
 
 wire = _load_sibling("wire")
 confine = _load_sibling("confine")
-
-MAX_TEXT = 4000  # characters of an exception message or traceback sent back
-MAX_FRAMES = 12
-_EXIT_TYPES = (SystemExit, KeyboardInterrupt, GeneratorExit)
+_encode = wire.encode
+_decode = wire.decode
+_pack = wire.pack
+_unpack = wire.unpack
+_header_size = wire.HEADER.size
+_unpack_header = wire.HEADER.unpack
+_NotPlainData = wire.NotPlainData
 
 
 class Channel:
@@ -52,27 +91,26 @@ class Channel:
         self.max_bytes = max_bytes
 
     def send(self, message: dict[str, Any]) -> None:
-        data = wire.pack(message)
-        if len(data) - wire.HEADER.size > self.max_bytes:
-            raise wire.NotPlainData(
-                "value", "", f"the value is too large to send back ({len(data):,} bytes; "
+        data = _pack(message)
+        if len(data) - _header_size > self.max_bytes:
+            raise _NotPlainData(
+                "value", "", f"returned a value too large to send back ({len(data):,} bytes; "
                 f"the limit is {self.max_bytes:,})"
             )
         view = memoryview(data)
         while view:
-            written = os.write(self.write_fd, view)
+            written = _write(self.write_fd, view)
             view = view[written:]
 
     def receive(self) -> dict[str, Any]:
-        header = self._read_exactly(wire.HEADER.size)
-        (length,) = wire.HEADER.unpack(header)
-        message: dict[str, Any] = wire.unpack(self._read_exactly(length))
+        (length,) = _unpack_header(self._read_exactly(_header_size))
+        message: dict[str, Any] = _unpack(self._read_exactly(length))
         return message
 
     def _read_exactly(self, count: int) -> bytes:
         chunks = []
         while count:
-            chunk = os.read(self.read_fd, min(count, 1 << 20))
+            chunk = _read(self.read_fd, min(count, 1 << 20))
             if not chunk:
                 raise EOFError
             chunks.append(chunk)
@@ -111,7 +149,18 @@ def describe_exception(error: BaseException, student_file: str) -> dict[str, Any
         "message": _shorten(message),
         "traceback": _shorten("".join(lines)),
         "line": frames[-1].lineno if frames else None,
+        # Python ignores SIGXFSZ: a write past the output limit fails with EFBIG instead
+        "output_limit": isinstance(error, OSError) and error.errno == errno.EFBIG,
     }
+
+
+def _too_large(error: BaseException) -> str:
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return "returned an integer too large to send back (more than 4,300 digits)"
+    if isinstance(error, MemoryError):
+        return "returned a value too large to send back (it ran out of memory doing so)"
+    reason = getattr(error, "reason", "")
+    return reason or f"returned a value that cannot be sent back ({error})"
 
 
 class Worker:
@@ -149,13 +198,14 @@ class Worker:
                 return
             if message["op"] != "call":
                 continue
-            reply = self.call(message)
+            reply: dict[str, Any] | None = self.call(message)
             try:
+                assert reply is not None
                 self.channel.send(reply)
-            except (wire.NotPlainData, ValueError, RecursionError) as error:
-                reason = getattr(error, "reason", "") or f"the value cannot be sent back: {error}"
+            except (_NotPlainData, ValueError, RecursionError, MemoryError) as error:
+                reply = None  # let a huge value go before answering
                 self.channel.send({"op": "bad_return", "id": message["id"], "type": "value",
-                                   "where": "", "reason": reason})
+                                   "where": "", "reason": _too_large(error)})
 
     def call(self, message: dict[str, Any]) -> dict[str, Any]:
         call_id = message["id"]
@@ -163,8 +213,8 @@ class Worker:
         function = getattr(self.module, name, None)
         if not callable(function) or isinstance(function, type):
             return {"op": "missing", "id": call_id, "function": name}
-        args = wire.decode(message["args"], self._callback)
-        kwargs = wire.decode(message["kwargs"], self._callback)
+        args = _decode(message["args"], self._callback)
+        kwargs = _decode(message["kwargs"], self._callback)
         self.callbacks_live = True
         try:
             value = function(*args, **kwargs)
@@ -175,10 +225,14 @@ class Worker:
             self.callbacks_live = False
             _flush()
         try:
-            return {"op": "return", "id": call_id, "value": wire.encode(value, accept_numpy=True)}
-        except wire.NotPlainData as error:
+            return {"op": "return", "id": call_id, "value": _encode(value, accept_numpy=True)}
+        except _NotPlainData as error:
             return {"op": "bad_return", "id": call_id, "type": error.type_name,
                     "where": error.where, "reason": error.reason}
+        except (RecursionError, MemoryError) as error:
+            value = None
+            return {"op": "bad_return", "id": call_id, "type": "value", "where": "",
+                    "reason": _too_large(error)}
 
     def _callback(self, number: int) -> Any:
         worker = self
@@ -189,16 +243,16 @@ class Worker:
                                    "is running")
             try:
                 payload = {"op": "callback", "callback": number,
-                           "args": wire.encode(list(args), accept_numpy=True),
-                           "kwargs": wire.encode(kwargs, accept_numpy=True)}
-            except wire.NotPlainData as error:
+                           "args": _encode(list(args), accept_numpy=True),
+                           "kwargs": _encode(kwargs, accept_numpy=True)}
+            except _NotPlainData as error:
                 raise TypeError(f"only plain data (numbers, strings, lists, tuples, dicts) can "
                                 f"be passed here, not {error.type_name}") from None
             worker.channel.send(payload)
             reply = worker.channel.receive()
             if reply["op"] == "callback_return":
-                return wire.decode(reply["value"])
-            error_type = getattr(builtins, str(reply.get("type")), None)
+                return _decode(reply["value"])
+            error_type = _builtins.get(str(reply.get("type")))
             if not (isinstance(error_type, type) and issubclass(error_type, Exception)):
                 error_type = RuntimeError
             raise error_type(reply.get("message", ""))
@@ -209,12 +263,14 @@ class Worker:
 
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        try:  # noqa: SIM105 - no contextlib here: the student's code may have patched it
             stream.flush()
+        except BaseException:  # the student may have replaced or closed it
+            pass
 
 
 def _die_with_parent() -> None:
-    """Linux: end this process when the grader that started it ends, however it ends."""
+    """Linux: end this process when the process that started it ends, however it ends."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -228,11 +284,13 @@ def _die_with_parent() -> None:
 
 def _continue_as_first_process(*protocol: int) -> None:
     """Fork into the new process-id namespace; this process only waits, then ends as its child
-    did (same exit status, or the same signal), so the grader sees the child's fate."""
+    did (same exit status, or the same signal), so the grader sees the child's fate. The child
+    gets a session of its own: nothing it signals reaches this process."""
     import signal
 
     child = os.fork()
     if child == 0:
+        os.setsid()
         return
     for fd in protocol:
         os.close(fd)  # only the child answers the grader now
@@ -241,12 +299,14 @@ def _continue_as_first_process(*protocol: int) -> None:
         number = os.WTERMSIG(status)
         signal.signal(number, signal.SIG_DFL)
         os.kill(os.getpid(), number)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+    _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
 
 def main() -> None:
     config = json.loads(sys.argv[1])
     _die_with_parent()
+    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]  # Python 3.10 has no -P: this folder must not shadow student imports
     protocol_in = os.dup(0)
     protocol_out = os.dup(1)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -261,21 +321,25 @@ def main() -> None:
         if confine.enter_namespaces(config, applied):
             _continue_as_first_process(protocol_in, protocol_out)
             _die_with_parent()
-            confine.inside_new_pid_namespace(applied)
+            confine.inside_new_pid_namespace(config, applied)
         confine.drop_privileges(config, applied)
         confine.apply_limits(config, applied)
     except BaseException:  # the grader's own failure, reported as such
         channel.send({"op": "setup_error", "message": traceback.format_exc()[-3000:]})
-        os._exit(1)
+        _exit(1)
     sys.setrecursionlimit(config.get("recursion_limit", 3000))
+    random.seed(0)  # the same "random" numbers on every grading
     worker = Worker(config, channel)
     status = worker.load(source)
     status["confinement"] = applied
     _flush()
-    channel.send(status)
-    if status["op"] == "ready":
-        worker.serve()
-    os._exit(0)  # skip the student's atexit handlers and lingering threads
+    try:
+        channel.send(status)
+        if status["op"] == "ready":
+            worker.serve()
+    except BaseException:  # the student's code broke the worker: end quietly, the grader says so
+        _exit(EXIT_BROKEN)
+    _exit(0)  # skip the student's atexit handlers and lingering threads
 
 
 if __name__ == "__main__":

@@ -1,0 +1,13 @@
+exit()
+
+
+def double(x):
+    return 2 * x
+
+
+def total(values):
+    return sum(values)
+
+
+def greet(name):
+    return f"Hello, {name}!"

@@ -1,0 +1,13 @@
+answer = input("Ready? ")
+
+
+def double(x):
+    return 2 * x
+
+
+def total(values):
+    return sum(values)
+
+
+def greet(name):
+    return f"Hello, {name}!"

@@ -1,0 +1,13 @@
+print("x" * 2_000_000)
+
+
+def double(x):
+    return 2 * x
+
+
+def total(values):
+    return sum(values)
+
+
+def greet(name):
+    return f"Hello, {name}!"
