@@ -247,7 +247,9 @@ class Course:
             if tampered is None:
                 checks = self._find_checks(spec, exercise_id, day_dir, solutions_dir, problems)
             else:  # the files cannot be trusted: grade nothing, name the checks from the spec
-                checks = tuple(Check(name, name, check_spec, day_dir / "checks")
+                public, hidden = check_paths(exercise_id, day_dir, solutions_dir)
+                checks = tuple(Check(name, name, check_spec,
+                                     hidden if check_spec.visibility == "hidden" else public)
                                for name, check_spec in spec.check_specs().items())
             limits = spec.limits.over(base_limits)
             exercise = replace(exercise, checks=checks, limits=limits, tampered=tampered)
@@ -265,8 +267,8 @@ class Course:
         the day has no seal)."""
         if seal is None:
             return None
-        for path, required in ((day_dir / "checks" / f"test_{exercise_id}.py", True),
-                               (solutions_dir / "checks" / f"test_{exercise_id}.py", False)):
+        public, hidden = check_paths(exercise_id, day_dir, solutions_dir)
+        for path, required in ((public, True), (hidden, False)):
             shown = self.display(path)
             sealed = seal.get(shown)
             if sealed is None:
@@ -290,8 +292,7 @@ class Course:
         problems: list[Problem],
     ) -> tuple[Check, ...]:
         spec_file = self.display(day_dir / "specs" / f"{exercise_id}.yaml")
-        public_path = day_dir / "checks" / f"test_{exercise_id}.py"
-        hidden_path = solutions_dir / "checks" / f"test_{exercise_id}.py"
+        public_path, hidden_path = check_paths(exercise_id, day_dir, solutions_dir)
         found: dict[str, tuple[str, Path]] = {}
         for path, required in ((public_path, True), (hidden_path, False)):
             if not path.is_file():
@@ -344,15 +345,23 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def check_paths(exercise_id: str, day_dir: Path, solutions_dir: Path) -> tuple[Path, Path]:
+    """Where an exercise's public and hidden checks live."""
+    name = f"test_{exercise_id}.py"
+    return day_dir / "checks" / name, solutions_dir / "checks" / name
+
+
 def write_seal(course: Course, day: Day) -> Path:
-    """Write the day's seal: the checksum of every check file, public and hidden."""
-    lines = []
+    """Write the day's seal: the checksum of every check file, public and hidden, as the files
+    are now."""
+    sealed = {}
     for exercise in day.exercises:
-        for path in exercise.check_files:
-            if path.is_file():
-                lines.append(f"{file_digest(path)}  {course.display(path)}")
+        if exercise.kind == "code":
+            for path in check_paths(exercise.id, day.dir, day.solutions_dir):
+                if path.is_file():
+                    sealed[course.display(path)] = file_digest(path)
     target = day.dir / SEAL_FILE
-    target.write_text("".join(line + "\n" for line in sorted(lines, key=lambda x: x[66:])),
+    target.write_text("".join(f"{sealed[name]}  {name}\n" for name in sorted(sealed)),
                       encoding="utf-8")
     return target
 

@@ -13,6 +13,7 @@ import hmac
 import importlib.util
 import json
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -27,14 +28,16 @@ def sign(key: str, line: str) -> str:
 
 
 def _protect_process() -> None:
-    """Keep other processes of the same user (the student's) from reading our memory or fds."""
+    """Keep other processes of the same user (the student's) from reading our memory or fds,
+    and end this session if the `grade` command that started it ends."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            pr_set_dumpable = 4
+            pr_set_pdeathsig, pr_set_dumpable = 1, 4
             libc.prctl(pr_set_dumpable, 0, 0, 0, 0)
+            libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
         except (OSError, AttributeError):
             pass
 
@@ -83,6 +86,12 @@ def main() -> int:
         if importlib.util.find_spec("_hypothesis_pytestplugin") is not None:
             args[0:0] = ["-p", "_hypothesis_pytestplugin"]
         plugin = GradingPlugin(plan, emit)
+
+        def stop(number: int, frame: object) -> None:
+            plugin.close_sandboxes()
+            os._exit(128 + number)
+
+        signal.signal(signal.SIGTERM, stop)
         status = pytest.main(args, plugins=[plugin])
         if int(status) in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
             emit({"type": "session_error", "message": f"pytest ended with status {int(status)}"})

@@ -23,7 +23,13 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from grader.sandbox.host import StudentException, call_that_returned, recent_returns, short_repr
+from grader.sandbox.host import (
+    BadReturn,
+    StudentException,
+    call_that_returned,
+    recent_returns,
+    short_repr,
+)
 
 __all__ = ["CheckFailed", "close", "equal", "fail", "is_number", "number", "raises"]
 
@@ -136,7 +142,7 @@ def raises(expected: type[BaseException], *, what: str | None = None) -> Iterato
     except expected:
         return
     except StudentException as error:
-        if error.is_not_implemented or error.is_exit:
+        if error.is_not_implemented or error.is_exit or isinstance(error, BadReturn):
             raise
         subject = what or error.call or "your code"
         raise CheckFailed(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -28,9 +29,10 @@ from grader.errors import (
     EXIT_USAGE,
     AuthoringError,
     GraderError,
+    UsageError,
 )
 from grader.feedback import points_text
-from grader.plan import make_plan
+from grader.plan import GradingPlan, make_plan
 from grader.reporters import json as json_report
 from grader.reporters import terminal
 from grader.runner import grade
@@ -50,8 +52,34 @@ class GradeGroup(click.Group):
             return "day", self.commands["day"], args
         return super().resolve_command(ctx, args)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Accept options before the day too (`grade --format json day06`): move them after."""
+        day = self.commands["day"]
+        valued = {opt for param in day.params if isinstance(param, click.Option)
+                  and not param.is_flag for opt in param.opts}
+        leading: list[str] = []
+        rest = list(args)
+        while rest and rest[0].startswith("-") and rest[0] not in _GROUP_OPTIONS:
+            option = rest.pop(0)
+            leading.append(option)
+            if option in valued and rest:
+                leading.append(rest.pop(0))
+        if leading and rest:
+            args = [rest[0], *leading, *rest[1:]]
+        return super().parse_args(ctx, args)
+
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage("grade", "DAY [EXERCISE]... [OPTIONS]\n       grade COMMAND")
+
+
+class DayCommand(click.Command):
+    """The command behind `grade DAY`, whose usage line names the day, not the command."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("grade", "DAY [EXERCISE]... [OPTIONS]")
+
+
+_GROUP_OPTIONS = ("-h", "--help", "--version")
 
 
 def _console_encoding() -> str:
@@ -111,6 +139,10 @@ def _guard(function: Callable[..., int]) -> Callable[..., None]:
         except KeyboardInterrupt:
             _err("grade: interrupted")
             sys.exit(130)
+        except BrokenPipeError:  # `grade day06 | head`: the reader has had enough
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
         except Exception as error:  # a bug of ours: say so, briefly, and exit 3
             _err("grade: internal error: this is a bug in the grader, not in your work. "
                  "Please report it with the lines below.")
@@ -147,7 +179,7 @@ def cli() -> None:
     """
 
 
-@cli.command("day", hidden=True)
+@cli.command("day", cls=DayCommand, hidden=True)
 @click.argument("day_name", metavar="DAY")
 @click.argument("exercises", nargs=-1, metavar="[EXERCISE]...")
 @click.option("--submission", type=click.Path(path_type=Path), default=None,
@@ -176,6 +208,8 @@ def grade_day(
     found = Course.find(course)
     day = found.load_day(day_name, only=list(exercises) or None)
     plan = make_plan(found, day, list(exercises) or None, submission, solutions)
+    if output is not None:
+        _check_output(output, plan)
     run = grade(plan)
     if output_format == "json":
         text = json_report.render(run, ascii_only=output is None and not _utf8_console())
@@ -189,12 +223,29 @@ def grade_day(
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as error:
-            raise GraderError(f"cannot write {output}: {error.strerror}") from None
+            raise UsageError(f"cannot write {output}: {error.strerror}") from None
     else:
         _echo(text)
     if run.grader_errors:
         return EXIT_INTERNAL
     return EXIT_PASSED if run.passed else EXIT_FAILED
+
+
+def _check_output(output: Path, plan: GradingPlan) -> None:
+    """Refuse an --output path that would overwrite a student's or the course's file."""
+    target = output.resolve()
+    if target.is_dir():
+        raise UsageError(f"--output {output} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UsageError(f"--output {output}: the folder {target.parent} does not exist")
+    protected = {job.source.resolve() for job in plan.jobs}
+    inside_course = any(
+        target.is_relative_to(folder.resolve())
+        for folder in (plan.course.exercises_dir, plan.course.solutions_dir)
+    )
+    if target in protected or (inside_course and target.exists()):
+        raise UsageError(f"--output {output} would overwrite a file of the course or of the "
+                         "submission; write the report somewhere else")
 
 
 def _utf8_console() -> bool:
@@ -258,4 +309,6 @@ def seal_day(day_name: str, course: Path | None) -> int:
 
 def main() -> None:
     """Entry point of the `grade` console script."""
+    # a terminated run still cleans up its working folders (copies of the student's files)
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     cli(prog_name="grade")

@@ -75,6 +75,9 @@ def make_plan(
         label = course.display(folder)
     elif submission is not None:
         folder = submission.resolve()
+        if folder.is_file():
+            raise UsageError(f"--submission {submission} is a file: give the folder that holds "
+                             "the student's files")
         if not folder.is_dir():
             raise UsageError(f"--submission {submission}: no such folder")
         label = display_path(folder)
@@ -82,7 +85,8 @@ def make_plan(
         folder = day.dir
         label = course.display(folder)
     exercises = (
-        list(day.exercises) if not exercise_ids else [day.exercise(i) for i in exercise_ids]
+        list(day.exercises) if not exercise_ids
+        else [day.exercise(i) for i in dict.fromkeys(exercise_ids)]  # each named once
     )
     jobs = []
     for exercise in exercises:

@@ -200,9 +200,10 @@ def _classify(error: BaseException, display: str,
             "your code gave different results when called again with the same input: does it "
             "keep state between calls, or use randomness?")
     return Status.ERROR, Failure(
-        FailureKind.CHECK_ERROR,
-        f"the check could not examine your result ({type(error).__name__}: "
-        f"{message.splitlines()[0] if message else ''})",
+        FailureKind.GRADER_ERROR,
+        f"this check failed itself ({type(error).__name__}: "
+        f"{message.splitlines()[0] if message else ''}): a mistake in the check, not in your "
+        "code; please tell your instructor",
         call=str(last[1]) if last else None, got=short_repr(last[0]) if last else None)
 
 
@@ -249,6 +250,11 @@ class GradingPlugin:
             ))
             sandbox.start()
             self.sandboxes[exercise.id] = sandbox
+
+    def close_sandboxes(self) -> None:
+        """End every student process now (the session is being stopped)."""
+        for sandbox in self.sandboxes.values():
+            sandbox.close()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         for exercise in self.plan.exercises:

@@ -24,6 +24,7 @@ from queue import Empty, Queue
 from typing import IO, Any
 
 from grader.check_session import sign
+from grader.errors import AuthoringError
 from grader.plan import GradingPlan, Job, session_plan
 from grader.quiz import grade_quiz
 from grader.results import (
@@ -46,20 +47,25 @@ def grade(plan: GradingPlan) -> GradingRun:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grade-", dir=work_root()) as workdir:
         session = CheckSession(plan, Path(workdir)) if plan.code_jobs else None
-        results: dict[str, ExerciseResult] = {}
-        for job in plan.jobs:
-            if job.exercise.kind == "quiz":
-                results[job.exercise.id] = grade_quiz(job)
-            elif job.exercise.kind == "essay":
-                results[job.exercise.id] = grade_essay(job)
-            elif job.exercise.tampered:
-                results[job.exercise.id] = _tampered_result(job)
-        errors: list[str] = []
-        settings: dict[str, str] = {}
-        if session is not None:
-            code_results, errors = session.finish()
-            results.update(code_results)
-            settings["confinement"] = session.confinement
+        try:
+            results: dict[str, ExerciseResult] = {}
+            errors: list[str] = []
+            for job in plan.jobs:
+                if job.exercise.kind in ("quiz", "essay"):
+                    result, error = _grade_here(job)
+                    results[job.exercise.id] = result
+                    errors.extend(error)
+                elif job.exercise.tampered:
+                    results[job.exercise.id] = _tampered_result(job)
+            settings: dict[str, str] = {}
+            if session is not None:
+                code_results, session_errors = session.finish()
+                results.update(code_results)
+                errors.extend(session_errors)
+                settings["confinement"] = session.confinement
+        finally:
+            if session is not None:
+                session.stop()
         settings["hypothesis"] = _version("hypothesis")
         settings["checks"] = "sealed" if plan.day.seal is not None else "not sealed"
     return GradingRun(
@@ -148,7 +154,7 @@ class CheckSession:
                 errors.append(str(record.get("message")))
             elif kind == "done":
                 done = True
-        self._stop()
+        self.stop()
         if not done and not errors:
             errors.append(f"the check session ended unexpectedly (status "
                           f"{self.process.returncode}): {self._log_tail()}")
@@ -163,6 +169,9 @@ class CheckSession:
         for result in results.values():
             if result.problem is not None and result.problem.kind is FailureKind.GRADER_ERROR:
                 errors.append(f"{result.problem.summary}: {result.problem.detail or ''}".strip())
+            for check in result.checks:
+                if check.failure is not None and check.failure.kind is FailureKind.GRADER_ERROR:
+                    errors.append(f"{result.id}, check {check.id}: {check.failure.summary}")
         return results, errors
 
     def _verify(self, line: bytes, errors: list[str]) -> dict[str, Any] | None:
@@ -174,7 +183,8 @@ class CheckSession:
         record = json.loads(body)
         return record if isinstance(record, dict) else None
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """End the session if it still runs (grading was interrupted, say)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -193,6 +203,24 @@ class CheckSession:
         self.log.seek(0)
         text = self.log.read().decode("utf-8", "replace").strip()
         return text[-2000:] or "no message"
+
+
+def _grade_here(job: Job) -> tuple[ExerciseResult, list[str]]:
+    """Grade a quiz or an essay in this process; a bug of ours costs that exercise only."""
+    try:
+        if job.exercise.kind == "quiz":
+            return grade_quiz(job), []
+        return grade_essay(job), []
+    except AuthoringError:
+        raise
+    except Exception as error:  # a grader bug: report it, grade the rest
+        summary = f"the grader failed on this {job.exercise.kind}"
+        detail = f"{type(error).__name__}: {error}"
+        problem = Failure(FailureKind.GRADER_ERROR, summary, detail=detail)
+        result = ExerciseResult(id=job.exercise.id, title=job.exercise.title,
+                                kind=job.exercise.kind, file=job.display, checks=(),
+                                problem=problem)
+        return result, [f"{job.exercise.id}: {summary}: {detail}"]
 
 
 def _version(package: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,78 @@ def test_the_real_course_is_found_from_the_repository(monkeypatch: pytest.Monkey
     result = run("list")
     assert result.exit_code == 0
     assert result.output.startswith("day06  What are LLMs?")
+
+
+# --- bugs found by trying it, pinned ---------------------------------------------------------
+
+
+def test_an_exercise_named_twice_is_graded_once() -> None:
+    report = json.loads(run("demo", "adder", "adder", "--format", "json", *COURSE).output)
+    assert [e["id"] for e in report["exercises"]] == ["adder"]
+    assert report["max_score"] == 4
+
+
+def test_output_never_overwrites_a_students_file(tmp_path: Path) -> None:
+    student = tmp_path / "adder.py"
+    student.write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    before = student.read_bytes()
+    result = run("demo", "adder", "--submission", str(tmp_path), "--output", str(student),
+                 *COURSE)
+    assert result.exit_code == 2
+    assert "would overwrite" in result.output
+    assert student.read_bytes() == before
+
+
+def test_output_into_a_missing_folder_is_a_usage_error() -> None:
+    result = run("demo", "adder", "--output", "/nonexistent/folder/report.json", *COURSE)
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_options_may_come_before_the_day() -> None:
+    result = run("--format", "json", *COURSE, "demo", "adder")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["score"] == 4
+
+
+def test_a_file_given_as_the_submission_folder_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    result = run("demo", "--submission", str(tmp_path / "notes.md"), *COURSE)
+    assert result.exit_code == 2
+    assert "is a file: give the folder" in result.output
+
+
+def test_a_bug_in_a_check_is_a_grader_error_not_the_students(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, course)
+    checks = course / "exercises" / "demo" / "checks" / "test_adder.py"
+    checks.write_text(checks.read_text().replace("close(submission.add(2, 3), 5)",
+                                                 "close(submission.add(2, 3), undefined_name)"))
+    result = run("demo", "adder", "--course", str(course))
+    assert result.exit_code == 3
+    assert "a mistake in the check, not in your code" in result.output
+    assert "NameError" in result.output
+
+
+def test_a_crash_grading_a_quiz_costs_that_quiz_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import grader.runner
+
+    def broken(job: object) -> None:
+        raise RuntimeError("a bug in the quiz marker")
+
+    monkeypatch.setattr(grader.runner, "grade_quiz", broken)
+    report = json.loads(run("demo", "adder", "mini_quiz", "--format", "json", *COURSE).output)
+    assert report["exercises"][0]["score"] == 4
+    assert "a bug in the quiz marker" in report["grader_errors"][0]
+
+
+def test_sealing_after_changing_a_check_makes_it_trusted_again(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, course)
+    checks = course / "exercises" / "hostile" / "checks" / "test_target.py"
+    checks.write_text(checks.read_text() + "\n# a comment the instructor added\n")
+    tampered = run("hostile", "target", "--solutions", "--course", str(course))
+    assert tampered.exit_code == 1 and "has been changed" in tampered.output
+    assert run("seal", "hostile", "--course", str(course)).exit_code == 0
+    resealed = run("hostile", "target", "--solutions", "--course", str(course))
+    assert resealed.exit_code == 0, resealed.output

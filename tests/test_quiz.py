@@ -400,3 +400,47 @@ def test_the_sheet_keeps_answers_as_written() -> None:
 def test_an_invalid_sheet_says_where_and_how_to_fix_it() -> None:
     with pytest.raises(AnswerError, match=r"line 2.*quotes"):
         read_answer_sheet("a: 1\nb: ratio: 43x\nc: 2\n", "s.yaml")
+
+
+# --- bugs found by trying it, pinned ---------------------------------------------------------
+
+
+def test_a_question_answered_twice_says_so() -> None:
+    answers = read_answer_sheet("q: 60B\nother: 1\nq:\n", "sheet.yaml")
+    mark = mark_answer(numeric_question("60B"), answers["q"])
+    assert mark.status is Status.FAIL
+    assert mark.failure is not None and "answered twice (lines 1 and 3)" in mark.failure.summary
+
+
+@pytest.mark.parametrize(
+    "sheet, words",
+    [("q: {c: 1}\n", "right after the colon"), ("q: [[c, d]]\n", "a flat list of letters")],
+)
+def test_answers_in_the_wrong_shape_say_how_to_write_them(sheet: str, words: str) -> None:
+    mark = mark_answer(CHOICE, read_answer_sheet(sheet, "sheet.yaml")["q"])
+    assert mark.status is Status.FAIL and mark.failure is not None
+    assert words in mark.failure.summary
+
+
+@pytest.mark.parametrize("answer", ["b) token edit distance", "(b) token edit distance", "B."])
+def test_a_choice_copied_with_its_letter(answer: str) -> None:
+    assert mark_answer(CHOICE, answer).status is Status.PASS
+
+
+@pytest.mark.parametrize(
+    "answer", ["the token edit distance", "Token edit distance!", "edit distance."]
+)
+def test_text_answers_ignore_articles_and_closing_punctuation(answer: str) -> None:
+    assert mark_answer(TEXT, answer).status is Status.PASS
+
+
+def test_a_very_long_product_is_refused_not_a_crash() -> None:
+    """It once recursed once per '×10^' and crashed the whole run."""
+    with pytest.raises(AnswerError, match="too long"):
+        parse_number("6" + " x 10^6" * 1000)
+
+
+def test_a_percentage_is_refused_where_the_question_counts_something() -> None:
+    mark = mark_answer(numeric_question("1037.55"), "103755%")
+    assert mark.status is Status.FAIL and mark.failure is not None
+    assert "percentage" in mark.failure.summary

@@ -19,7 +19,7 @@ from grader.feedback import (
     points_text,
     total_line,
 )
-from grader.results import ExerciseResult, GradingRun, Status
+from grader.results import CheckResult, ExerciseResult, FailureKind, GradingRun, Status
 
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1"}
 MAX_CHECKS_SHOWN = 5
@@ -78,7 +78,7 @@ def _ascii(lines: list[str], style: Style) -> str:
     text = "\n".join(lines) + "\n"
     if style.unicode:
         return text
-    return text.encode("ascii", "replace").decode("ascii")
+    return text.replace("—", "-").replace("…", "...")
 
 
 def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[str]:
@@ -100,7 +100,13 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
             lines.extend(_criteria_lines(exercise, style, indent))
         return lines
     if exercise.problem is not None:
-        lines.extend(indent + line for line in failure_lines(exercise.problem)[:20])
+        problem = failure_lines(exercise.problem)
+        if exercise.problem.kind is FailureKind.GRADER_ERROR:
+            problem = problem[:1]  # the detail is for instructors, under "Grader error" below
+        for line in problem[:20]:
+            lines.extend(style.wrap(line, indent) if _is_prose(line) else [indent + line])
+        if exercise.problem.kind in (FailureKind.TAMPERED, FailureKind.GRADER_ERROR):
+            return lines
     elif exercise.not_started:
         lines.append(indent + f"Start in {exercise.file}.")
         lines.extend(style.wrap(exercise.summary or _first_sentence(exercise), indent))
@@ -109,12 +115,13 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
         lines.extend(_criteria_lines(exercise, style, indent))
     else:
         failing = next_steps(exercise)
-        for check in failing[:MAX_CHECKS_SHOWN]:
-            lines.append(indent + f"{style.mark(check.status)} {check.title}  "
-                         + style.paint(f"0/{points_text(check.max_score)}"
-                                       if not check.score else
-                                       f"{points_text(check.score)}/"
-                                       f"{points_text(check.max_score)}", "dim"))
+        # wrong answers first; what is not started yet, in one line at the end
+        started = [c for c in failing if c.status is not Status.NOT_IMPLEMENTED]
+        waiting = [c for c in failing if c.status is Status.NOT_IMPLEMENTED]
+        for check in started[:MAX_CHECKS_SHOWN]:
+            score = f"{points_text(check.score)}/{points_text(check.max_score)}"
+            lines.extend(style.wrap(f"{check.title}  {style.paint(score, 'dim')}", indent,
+                                    f"{style.mark(check.status)} "))
             message = check_message(check).splitlines()
             if len(message) > MAX_LINES_PER_CHECK:
                 message = [*message[:MAX_LINES_PER_CHECK], "..."]
@@ -123,12 +130,30 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
                 lines.append(indent + "    " + style.paint("your code printed:", "dim"))
                 lines.extend(indent + "      " + line
                              for line in check.output.splitlines()[:MAX_LINES_PER_CHECK])
-        if len(failing) > MAX_CHECKS_SHOWN:
-            lines.append(indent + f"... and {len(failing) - MAX_CHECKS_SHOWN} more: fix these "
+        if len(started) > MAX_CHECKS_SHOWN:
+            lines.append(indent + f"... and {len(started) - MAX_CHECKS_SHOWN} more: fix these "
                          "first")
+        if waiting:
+            noun = {"quiz": "question", "essay": "criterion"}.get(exercise.kind, "check")
+            what = "not answered yet" if exercise.kind == "quiz" else "not implemented yet"
+            names = ", ".join(_waiting_name(c) for c in waiting)
+            lines.extend(style.wrap(f"{len(waiting)} {noun}{'s' if len(waiting) > 1 else ''} "
+                                    f"{what}: {names}", indent, f"{style.mark(None)} "))
     if exercise.hint:
         lines.extend(style.wrap(exercise.hint, indent, "Hint: "))
     return lines
+
+
+def _waiting_name(check: CheckResult) -> str:
+    """What names a check not started: its question id, or the function it calls."""
+    if check.failure is not None and check.failure.call:
+        return check.failure.call.partition("(")[0]
+    return check.id
+
+
+def _is_prose(line: str) -> bool:
+    """A line of words (wrapped to the terminal), not code or a traceback (kept as it is)."""
+    return not line.startswith((" ", "Traceback", "File ")) and "\n" not in line
 
 
 def _criteria_lines(exercise: ExerciseResult, style: Style, indent: str) -> list[str]:

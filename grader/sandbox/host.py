@@ -132,8 +132,9 @@ class BadReturn(StudentException, TypeError):
     """The student's function returned something that is not plain data."""
 
     def __init__(self, type_name: str, where: str, reason: str, call: str | None) -> None:
+        article = "an" if type_name[:1].lower() in "aeiou" else "a"
         message = reason or (
-            f"returned a {type_name}{' at ' + where if where else ''}; return plain data "
+            f"returned {article} {type_name}{' at ' + where if where else ''}; return plain data "
             "(None, bool, int, float, str, list, tuple or dict)"
         )
         super().__init__({"type": "BadReturn", "message": message}, call)
@@ -168,7 +169,22 @@ def student_exception(record: dict[str, Any], call: str | None) -> StudentExcept
 
 # --- describing calls ----------------------------------------------------------------------
 
-_repr = reprlib.Repr()
+class _ShortRepr(reprlib.Repr):
+    """reprlib's shortening, but dicts keep their order (reprlib sorts their keys)."""
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                 for k, v in list(x.items())[: self.maxdict]]
+        if len(x) > self.maxdict:
+            items.append("...")
+        return "{" + ", ".join(items) + "}"
+
+
+_repr = _ShortRepr()
 _repr.maxstring = 60
 _repr.maxother = 60
 _repr.maxlist = _repr.maxtuple = _repr.maxdict = 8

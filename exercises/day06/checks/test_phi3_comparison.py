@@ -186,7 +186,7 @@ def test_csv_order(submission):
 
 
 def test_output_fields(submission):
-    """compare_models returns one new dict per model, with exactly the five documented keys"""
+    """compare_models returns one dict per model, with exactly the five documented keys"""
     equal(submission.compare_models([]), [])
     models = csv_rows()
     result = output_rows(submission.compare_models(models), CSV_CALL)
