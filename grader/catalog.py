@@ -51,10 +51,22 @@ class Check:
     title: str
     spec: CheckSpec
     path: Path
+    line: int = 0  # where the check function starts
+    code: str = ""  # its source, for platforms that show the test's code
 
     @property
     def hidden(self) -> bool:
-        return self.spec.visibility == "hidden"
+        return self.spec.visibility != "visible"
+
+
+@dataclass(frozen=True)
+class ScannedCheck:
+    """A check function as read from its file, without running it."""
+
+    title: str
+    line: int
+    code: str
+    problem: Problem | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,7 @@ class Exercise:
     key_path: Path | None = None
     limits: ResolvedLimits = DEFAULT_LIMITS
     tampered: str | None = None  # how its checks differ from the sealed ones, if they do
+    hidden_absent: int = 0  # hidden checks in the spec whose file is not here (a release)
 
     @property
     def kind(self) -> str:
@@ -244,15 +257,18 @@ class Course:
             )
         if isinstance(spec, CodeSpec):
             tampered = self._tampering(exercise_id, day_dir, solutions_dir, seal)
+            absent = 0
             if tampered is None:
-                checks = self._find_checks(spec, exercise_id, day_dir, solutions_dir, problems)
+                checks, absent = self._find_checks(spec, exercise_id, day_dir, solutions_dir,
+                                                   problems)
             else:  # the files cannot be trusted: grade nothing, name the checks from the spec
                 public, hidden = check_paths(exercise_id, day_dir, solutions_dir)
                 checks = tuple(Check(name, name, check_spec,
                                      hidden if check_spec.visibility == "hidden" else public)
                                for name, check_spec in spec.check_specs().items())
             limits = spec.limits.over(base_limits)
-            exercise = replace(exercise, checks=checks, limits=limits, tampered=tampered)
+            exercise = replace(exercise, checks=checks, limits=limits, tampered=tampered,
+                               hidden_absent=absent)
         elif isinstance(spec, QuizSpec):
             exercise = replace(exercise, key_path=solutions_dir / "keys" / f"{exercise_id}.yaml")
         elif isinstance(spec, EssaySpec):
@@ -290,10 +306,11 @@ class Course:
         day_dir: Path,
         solutions_dir: Path,
         problems: list[Problem],
-    ) -> tuple[Check, ...]:
+    ) -> tuple[tuple[Check, ...], int]:
+        """The checks of a code exercise, and how many hidden ones are absent."""
         spec_file = self.display(day_dir / "specs" / f"{exercise_id}.yaml")
         public_path, hidden_path = check_paths(exercise_id, day_dir, solutions_dir)
-        found: dict[str, tuple[str, Path]] = {}
+        found: dict[str, tuple[ScannedCheck, Path]] = {}
         for path, required in ((public_path, True), (hidden_path, False)):
             if not path.is_file():
                 if required:
@@ -301,29 +318,32 @@ class Course:
                         Problem(spec_file, f"the checks file {self.display(path)} is missing")
                     )
                 continue
-            for name, (title, problem) in scan_checks(path, self.display(path)).items():
-                if problem:
-                    problems.append(problem)
+            for name, scanned in scan_checks(path, self.display(path)).items():
+                if scanned.problem:
+                    problems.append(scanned.problem)
                 elif name in found:
                     problems.append(
                         Problem(self.display(path), f"check {name} is defined in both "
                                 f"{self.display(found[name][1])} and here")
                     )
                 else:
-                    found[name] = (title, path)
+                    found[name] = (scanned, path)
         checks: list[Check] = []
+        absent: list[str] = []
         for name, check_spec in spec.check_specs().items():
             if name not in found:
-                if check_spec.visibility == "hidden" and not hidden_path.is_file():
-                    continue  # hidden checks run only where they are present
-                where = hidden_path if check_spec.visibility == "hidden" else public_path
+                if check_spec.visibility != "visible" and not hidden_path.is_file():
+                    absent.append(name)  # hidden checks run only where they are present
+                    continue
+                where = hidden_path if check_spec.visibility != "visible" else public_path
                 problems.append(
                     Problem(spec_file, f"check {name} is not defined in {self.display(where)}",
                             field=f"checks.{name}")
                 )
                 continue
-            title, path = found[name]
-            expected = hidden_path if check_spec.visibility == "hidden" else public_path
+            scanned, path = found[name]
+            hidden = check_spec.visibility != "visible"
+            expected = hidden_path if hidden else public_path
             if path != expected:
                 problems.append(
                     Problem(spec_file, f"check {name} is {check_spec.visibility} but is defined "
@@ -331,14 +351,15 @@ class Course:
                             field=f"checks.{name}")
                 )
                 continue
-            checks.append(Check(name, title, check_spec, path))
-        for name, (_title, path) in found.items():
+            checks.append(Check(name, scanned.title, check_spec, path, scanned.line,
+                                "" if hidden else scanned.code))
+        for name, (_scanned, path) in found.items():
             if name not in spec.checks:
                 problems.append(
                     Problem(self.display(path), f"check {name} has no points in {spec_file}; "
                             f"add `{name}: 1` under `checks:`")
                 )
-        return tuple(checks)
+        return tuple(checks), len(absent)
 
 
 def file_digest(path: Path) -> str:
@@ -380,18 +401,18 @@ def read_seal(path: Path) -> dict[str, str] | None:
     return seal
 
 
-def scan_checks(path: Path, display: str) -> dict[str, tuple[str, Problem | None]]:
-    """The check functions of a checks file and their titles, read without running it."""
+def scan_checks(path: Path, display: str) -> dict[str, ScannedCheck]:
+    """The check functions of a checks file, with their titles, read without running it; a file
+    that cannot be read is one entry named "" holding the problem."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=display)
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source, filename=display)
     except SyntaxError as error:
-        return {
-            "": ("", Problem(display, f"not valid Python: {error.msg}", error.lineno,
-                             error.offset))
-        }
+        invalid = Problem(display, f"not valid Python: {error.msg}", error.lineno, error.offset)
+        return {"": ScannedCheck("", 0, "", invalid)}
     except (OSError, UnicodeDecodeError) as error:
-        return {"": ("", Problem(display, f"cannot read the file: {error}"))}
-    checks: dict[str, tuple[str, Problem | None]] = {}
+        return {"": ScannedCheck("", 0, "", Problem(display, f"cannot read the file: {error}"))}
+    checks: dict[str, ScannedCheck] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             doc = ast.get_docstring(node)
@@ -399,6 +420,7 @@ def scan_checks(path: Path, display: str) -> dict[str, tuple[str, Problem | None
             problem = None if title else Problem(
                 display, f"check {node.name} needs a docstring: its first line is the title "
                 "students see", node.lineno, node.col_offset + 1)
-            checks[node.name] = (title, problem)
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            code = "\n".join(source.splitlines()[first - 1:node.end_lineno])
+            checks[node.name] = ScannedCheck(title, node.lineno, code, problem)
     return checks
-

@@ -31,14 +31,22 @@ from grader.errors import (
     GraderError,
     UsageError,
 )
-from grader.feedback import points_text
+from grader.feedback import percent, points_text
+from grader.packaging import classroom_workflow, gradescope_zip
 from grader.plan import GradingPlan, make_plan
+from grader.reporters import classroom, gradescope, junit, markdown, terminal
 from grader.reporters import json as json_report
-from grader.reporters import terminal
+from grader.results import GradingRun
 from grader.runner import grade
 from grader.spec import CodeSpec, EssaySpec, QuizSpec, to_points
 
-FORMATS = ("terminal", "json")
+MACHINE_FORMATS = {
+    "gradescope": gradescope.render,
+    "classroom": classroom.render,
+    "junit": junit.render,
+    "markdown": markdown.render,
+}
+FORMATS = ("terminal", "json", *MACHINE_FORMATS)
 _SYMBOLS = "✓✗○—"
 
 
@@ -189,6 +197,9 @@ def cli() -> None:
               show_default=True, help="How to print the results.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the results to this file instead of the screen.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Exit 0 when the score is at least PERCENT of the maximum, 1 below it "
+                   "(for CI gating; by default any failing check exits 1).")
 @click.option("--color/--no-color", default=None,
               help="Colour the terminal report (default: only on a terminal, never with "
                    "NO_COLOR set).")
@@ -201,6 +212,7 @@ def grade_day(
     solutions: bool,
     output_format: str,
     output: Path | None,
+    fail_under: float | None,
     color: bool | None,
     course: Path | None,
 ) -> int:
@@ -211,24 +223,49 @@ def grade_day(
     if output is not None:
         _check_output(output, plan)
     run = grade(plan)
-    if output_format == "json":
-        text = json_report.render(run, ascii_only=output is None and not _utf8_console())
+    text = _render(run, output_format, output, color)
+    if output is not None:
+        _write(output, text)
     else:
+        _echo(text)
+    if output_format == "classroom":
+        _publish_to_actions(run)
+    if run.grader_errors:
+        return EXIT_INTERNAL
+    if fail_under is not None:
+        return EXIT_PASSED if percent(run) >= fail_under else EXIT_FAILED
+    return EXIT_PASSED if run.passed else EXIT_FAILED
+
+
+def _render(run: GradingRun, output_format: str, output: Path | None,
+            color: bool | None) -> str:
+    if output_format == "terminal":
         unicode = _can_print_unicode() if output is None else True
         width = shutil.get_terminal_size((100, 24)).columns if output is None else 100
         style = terminal.Style(color=_use_colour(color) and output is None, unicode=unicode,
                                width=width)
-        text = terminal.render(run, style)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {output}: {error.strerror}") from None
-    else:
-        _echo(text)
-    if run.grader_errors:
-        return EXIT_INTERNAL
-    return EXIT_PASSED if run.passed else EXIT_FAILED
+        return terminal.render(run, style)
+    if output_format == "json":
+        return json_report.render(run, ascii_only=output is None and not _utf8_console())
+    return MACHINE_FORMATS[output_format](run)
+
+
+def _write(path: Path, text: str, append: bool = False) -> None:
+    try:
+        with path.open("a" if append else "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _publish_to_actions(run: GradingRun) -> None:
+    """In GitHub Actions: the step output `result` the Classroom reporter reads, and a summary
+    of the run on the job's page."""
+    if os.environ.get("GITHUB_OUTPUT"):
+        _write(Path(os.environ["GITHUB_OUTPUT"]), f"result={classroom.encoded(run)}\n",
+               append=True)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        _write(Path(os.environ["GITHUB_STEP_SUMMARY"]), markdown.render(run), append=True)
 
 
 def _check_output(output: Path, plan: GradingPlan) -> None:
@@ -304,6 +341,51 @@ def seal_day(day_name: str, course: Path | None) -> int:
     path = write_seal(found, day)
     _echo(f"sealed {sum(len(e.check_files) for e in day.exercises)} check file(s) "
           f"in {found.display(path)}\n")
+    return EXIT_PASSED
+
+
+@cli.group("export")
+def export() -> None:
+    """Ready-made set-ups for grading platforms."""
+
+
+@export.command("gradescope")
+@click.argument("day_name", metavar="DAY")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the zip (default: DAY-autograder.zip).")
+@course_option
+@_guard
+def export_gradescope(day_name: str, out: Path | None, course: Path | None) -> int:
+    """Build the Gradescope autograder zip for DAY (setup.sh, run_autograder, the course)."""
+    found = Course.find(course)
+    day = found.load_day(day_name)
+    target = out or Path(f"{day.name}-autograder.zip")
+    names = gradescope_zip(found, day, target)
+    _echo(f"wrote {target} ({len(names)} files): upload it as the assignment's autograder\n")
+    return EXIT_PASSED
+
+
+@export.command("classroom")
+@click.argument("day_name", metavar="DAY")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the workflow (default: .github/workflows/DAY.yml in the "
+                   "course).")
+@click.option("--course-repo", default=None, metavar="OWNER/NAME@REF",
+              help="Take the checks from this repository, which students cannot change, and "
+                   "grade only the student's files.")
+@click.option("--python", default="3.11", show_default=True, help="Python version in CI.")
+@course_option
+@_guard
+def export_classroom(day_name: str, out: Path | None, course_repo: str | None, python: str,
+                     course: Path | None) -> int:
+    """Write a GitHub Actions workflow that grades DAY and reports to GitHub Classroom."""
+    found = Course.find(course)
+    day = found.load_day(day_name)
+    target = out or found.root / ".github" / "workflows" / f"{day.name}.yml"
+    text = classroom_workflow(day, course_repo, python)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write(target, text)
+    _echo(f"wrote {target}\n")
     return EXIT_PASSED
 
 

@@ -78,25 +78,44 @@ def exercise_state(exercise: ExerciseResult) -> str:
             exercise.kind, "not implemented yet"
         )
     if exercise.passed:
-        return "done"
+        return "public checks pass" if exercise.hidden_absent else "done"
     failing = sum(1 for c in exercise.checks if not c.status.passed)
     noun = {"quiz": "answer", "essay": "criterion"}.get(exercise.kind, "check")
     plural = {"criterion": "criteria"}.get(noun, noun + "s") if failing != 1 else noun
     return f"{failing} {plural} to go"
 
 
+def percent(run: GradingRun) -> float:
+    """The run's score as a percentage of its maximum (100 when there is nothing to score)."""
+    return float(run.score / run.max_score * 100) if run.max_score else 100.0
+
+
 def total_line(run: GradingRun) -> str:
-    """The closing line of a report."""
+    """The closing line of a report; honest about hidden checks that were not run here."""
     score, maximum = run.score, run.max_score
-    share = f" ({float(score / maximum) * 100:.0f}%)" if maximum else ""
+    share = f" ({percent(run):.0f}%)" if maximum else ""
     text = f"Total: {points_text(score)}/{points_text(maximum)}{share}"
     if run.grader_errors:
         return text + " (grading was incomplete: see the errors above)"
     if run.passed:
-        return text + (" — all public checks pass" if run.has_hidden_checks else
-                       " — everything passes")
+        if any(e.hidden_absent for e in run.exercises):
+            return text + " — all public checks pass; hidden checks run when your instructor grades"
+        return text + " — everything passes"
     remaining = sum(1 for e in run.exercises if not e.passed)
     return text + f" — {remaining} exercise{'s' if remaining != 1 else ''} to go"
+
+
+def hidden_summary(exercise: ExerciseResult) -> str | None:
+    """One line on an exercise's hidden checks, which students see counted but not shown."""
+    ran = [c for c in exercise.checks if c.hidden]
+    parts = []
+    if ran:
+        parts.append(f"{len(ran)} hidden check{'s' if len(ran) > 1 else ''} (results not shown)")
+    if exercise.hidden_absent:
+        count = exercise.hidden_absent
+        parts.append(f"{count} hidden check{'s' if count > 1 else ''} run when your instructor "
+                     "grades")
+    return "; ".join(parts) or None
 
 
 def visible_checks(exercise: ExerciseResult) -> list[CheckResult]:

@@ -51,6 +51,22 @@ def display_path(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
+def _student_folder(folder: Path, day: Day) -> Path:
+    """Where a submission keeps its files: the folder itself, or, when it holds none of them,
+    its exercises/<day>/ (a whole repository submitted) or its only subfolder (an archive)."""
+    names = [e.student_file for e in day.exercises]
+    if any((folder / name).exists() for name in names):
+        return folder
+    candidates = [folder / "exercises" / day.name]
+    subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    if len(subfolders) == 1:
+        candidates += [subfolders[0], subfolders[0] / "exercises" / day.name]
+    for candidate in candidates:
+        if any((candidate / name).exists() for name in names):
+            return candidate
+    return folder
+
+
 def make_plan(
     course: Course,
     day: Day,
@@ -80,6 +96,7 @@ def make_plan(
                              "the student's files")
         if not folder.is_dir():
             raise UsageError(f"--submission {submission}: no such folder")
+        folder = _student_folder(folder, day)
         label = display_path(folder)
     else:
         folder = day.dir

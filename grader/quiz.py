@@ -212,6 +212,27 @@ Answer = str | list[str] | Unreadable | None
 
 def read_answer_sheet(text: str, display: str) -> dict[str, Answer]:
     """The answers in a student's YAML sheet, as the text they wrote; AnswerError if unreadable."""
+    answers: dict[str, Answer] = {}
+    lines: dict[str, int] = {}
+    for question, line, value_node in _sheet_entries(text, display):
+        if question in lines:
+            answers[question] = Unreadable(
+                f"answered twice (lines {lines[question]} and {line}): keep one answer")
+            continue
+        lines[question] = line
+        answers[question] = _answer_text(value_node)
+    return answers
+
+
+def answer_lines(text: str, display: str) -> dict[str, int]:
+    """The line each question is answered on in a student's sheet (for reports that point)."""
+    try:
+        return {question: line for question, line, _ in reversed(_sheet_entries(text, display))}
+    except AnswerError:
+        return {}
+
+
+def _sheet_entries(text: str, display: str) -> list[tuple[str, int, yaml.Node]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -224,23 +245,11 @@ def read_answer_sheet(text: str, display: str) -> dict[str, Answer]:
     except yaml.YAMLError as error:
         raise AnswerError(f"{display} is not valid YAML: {error}") from None
     if node is None:
-        return {}
+        return []
     if not isinstance(node, yaml.MappingNode):
         raise AnswerError(f"{display} should be a list of `question_id: answer` lines")
-    answers: dict[str, Answer] = {}
-    lines: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            continue
-        question = key_node.value
-        line = key_node.start_mark.line + 1
-        if question in lines:
-            answers[question] = Unreadable(
-                f"answered twice (lines {lines[question]} and {line}): keep one answer")
-            continue
-        lines[question] = line
-        answers[question] = _answer_text(value_node)
-    return answers
+    return [(key.value, key.start_mark.line + 1, value) for key, value in node.value
+            if isinstance(key, yaml.ScalarNode)]
 
 
 def _answer_text(node: yaml.Node) -> Answer:
@@ -381,11 +390,13 @@ def grade_quiz(job: Job) -> ExerciseResult:
     problem: Failure | None = None
     notes: list[str] = []
     answers: dict[str, Answer] = {}
+    lines: dict[str, int] = {}
     try:
         text, note = read_student_text(job.source, job.display)
         if note:
             notes.append(f"{job.display}: {note}")
         answers = read_answer_sheet(text, job.display)
+        lines = answer_lines(text, job.display)
     except StudentFileError as error:
         kind = FailureKind.MISSING_FILE if error.missing else FailureKind.UNREADABLE_FILE
         problem = Failure(kind, str(error))
@@ -401,7 +412,8 @@ def grade_quiz(job: Job) -> ExerciseResult:
         points = to_points(question.points)
         if problem is not None:
             checks.append(CheckResult(question.id, question.prompt, Status.ERROR, Fraction(0),
-                                      points, Failure(problem.kind, "not marked: see above")))
+                                      points, Failure(problem.kind, "not marked: see above"),
+                                      file=job.display, code=question.prompt))
             continue
         mark = mark_answer(marked[question.id], answers.get(question.id))
         failure = mark.failure
@@ -409,9 +421,11 @@ def grade_quiz(job: Job) -> ExerciseResult:
             failure = replace(failure, detail=question.hint)
         if mark.alternative and mark.feedback:
             notes.append(f"{question.id}: {' '.join(mark.feedback.split())}")
-        checks.append(CheckResult(question.id, question.prompt, mark.status,
-                                  points * mark.share, points, failure,
-                                  feedback=mark.feedback or None))
+        # partial credit in whole hundredths of a point: every report's totals stay exact
+        earned = Fraction(math.floor(points * mark.share * 100), 100)
+        checks.append(CheckResult(question.id, question.prompt, mark.status, earned, points,
+                                  failure, feedback=mark.feedback or None, file=job.display,
+                                  line=lines.get(question.id, 0), code=question.prompt))
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="quiz", file=job.display,
         checks=tuple(checks), summary=spec.summary, hint=spec.hint, problem=problem,

@@ -80,8 +80,16 @@ class CheckResult:
     failure: Failure | None = None
     output: str = ""
     feedback: str | None = None  # wording for a passed check (rubric "met" text, quiz note)
-    hidden: bool = False
+    visibility: str = "visible"  # or hidden, after_due_date, after_published (Gradescope's)
     duration: float = 0.0
+    file: str = ""  # where the check (or question, or essay) is, for platforms that show it
+    line: int = 0
+    code: str = ""  # the check's source, a question's prompt: what a platform shows as the test
+
+    @property
+    def hidden(self) -> bool:
+        """Whether students must not see this check's result (yet)."""
+        return self.visibility != "visible"
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class ExerciseResult:
     provisional: bool = False  # essays: an instructor may override the score
     notes: tuple[str, ...] = ()
     duration: float = 0.0
+    hidden_absent: int = 0  # hidden checks the spec lists whose file is not here (a release)
 
     @property
     def score(self) -> Fraction:
@@ -146,4 +155,7 @@ class GradingRun:
 
     @property
     def has_hidden_checks(self) -> bool:
-        return any(c.hidden for e in self.exercises for c in e.checks)
+        """Whether hidden checks exist, run here or not: "all passed" would then overclaim."""
+        return any(c.hidden for e in self.exercises for c in e.checks) or any(
+            e.hidden_absent for e in self.exercises
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from grader.plan import Job
@@ -242,7 +242,8 @@ def grade_essay(job: Job) -> ExerciseResult:
     if score.cut_at is not None:
         notes.append(f"The essay has {score.word_count} words; only the first "
                      f"{score.cut_at} were read (the limit).")
-    checks = [_criterion_result(c, score, problem, _unread_hint(text, stub))
+    checks = [replace(_criterion_result(c, score, problem, _unread_hint(text, stub)),
+                      file=job.display, code=c.criterion.description)
               for c in score.criteria]
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="essay", file=job.display,

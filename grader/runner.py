@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from grader.check_session import sign
 from grader.errors import AuthoringError
-from grader.plan import GradingPlan, Job, session_plan
+from grader.plan import GradingPlan, Job, display_path, session_plan
 from grader.quiz import grade_quiz
 from grader.results import (
     CheckResult,
@@ -243,7 +243,8 @@ def _tampered_result(job: Job) -> ExerciseResult:
     )
     checks = tuple(
         CheckResult(c.name, c.title, Status.ERROR, Fraction(0), to_points(c.spec.points),
-                    Failure(FailureKind.TAMPERED, "not graded: see above"), hidden=c.hidden)
+                    Failure(FailureKind.TAMPERED, "not graded: see above"),
+                    visibility=c.spec.visibility)
         for c in exercise.checks
     )
     return ExerciseResult(
@@ -279,7 +280,7 @@ def _code_result(
             checks.append(CheckResult(
                 check.name, check.title, Status.ERROR, Fraction(0), points,
                 Failure(FailureKind.CHECK_ERROR, "no result was recorded for this check: "
-                        "grading stopped before it ran"), hidden=check.hidden))
+                        "grading stopped before it ran"), visibility=check.spec.visibility))
             continue
         status = Status(record["status"])
         checks.append(CheckResult(
@@ -290,8 +291,11 @@ def _code_result(
             max_score=points,
             failure=_failure(record.get("failure")),
             output=str(record.get("output") or ""),
-            hidden=check.hidden,
+            visibility=check.spec.visibility,
             duration=float(record.get("duration") or 0.0),
+            file=display_path(check.path),
+            line=check.line,
+            code=check.code,
         ))
     problem = None
     notes: list[str] = []
@@ -317,4 +321,5 @@ def _code_result(
         problem=problem,
         notes=tuple(notes),
         duration=sum(c.duration for c in checks),
+        hidden_absent=exercise.hidden_absent,
     )

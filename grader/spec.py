@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -36,7 +37,14 @@ __all__ = ["DEFAULT_LIMITS", "ResolvedLimits"]  # re-exported: specs resolve the
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
-Points = Annotated[StrictInt | StrictFloat, Field(ge=0)]
+def _hundredths(value: int | float) -> int | float:
+    if isinstance(value, float) and round(value, 2) != value:
+        raise ValueError("points have at most two decimal places")
+    return value
+
+
+# Points are whole or to the hundredth, so that every total is exact in every report format.
+Points = Annotated[StrictInt | StrictFloat, Field(ge=0), AfterValidator(_hundredths)]
 Seconds = Annotated[StrictInt | StrictFloat, Field(gt=0, le=3600)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 
@@ -106,7 +114,12 @@ class CheckSpec(_Model):
     """Points and visibility of one check function."""
 
     points: Points
-    visibility: Literal["visible", "hidden"] = "visible"
+    visibility: Literal["visible", "hidden", "after_due_date", "after_published"] = Field(
+        "visible",
+        description="Who sees the check's result: everyone, or (hidden, after_due_date, "
+        "after_published) only instructors until then. Hidden checks live in "
+        "solutions/<day>/checks/ and run where that file is present.",
+    )
 
 
 class _ExerciseBase(_Model):

@@ -26,6 +26,11 @@ settings.register_profile("suite", derandomize=True, database=None, deadline=Non
 settings.load_profile("suite")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite tests/golden/ from the current reporters")
+
+
 def grade_with(course_root: Path) -> Grader:
     course = Course(course_root)
 

@@ -1,8 +1,9 @@
 """The project's own JSON report: the whole run, every exercise, every check.
 
 Top level `score`, `max_score`, `exercises` (each `id`, `score`, `max_score`, `checks`: each
-`name`, `status`, `score`, `max_score`, `message`). Points are exact in the model and rounded once
-here; totals are summed before rounding, so every format shows the same figures.
+`name`, `status`, `score`, `max_score`, `message`). The schema is published in
+grader/schemas/results-v1.json. Points are exact in the model, in whole hundredths, so every total
+is exact here and in every other format. Timings are the only fields that vary between runs.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def as_dict(run: GradingRun) -> dict[str, Any]:
         "exercises": [_exercise(e) for e in run.exercises],
         "grader_errors": list(run.grader_errors),
         "settings": dict(sorted(run.settings.items())),
+        "duration": round(run.duration, 3),
     }
 
 
@@ -47,6 +49,8 @@ def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
         "problem": "\n".join(failure_lines(exercise.problem)) if exercise.problem else None,
         "hint": exercise.hint,
         "notes": list(exercise.notes),
+        "hidden_absent": exercise.hidden_absent,
+        "duration": round(exercise.duration, 3),
         "checks": [
             {
                 "id": check.id,
@@ -56,7 +60,8 @@ def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
                 "max_score": points_value(check.max_score),
                 "message": check_message(check),
                 "output": check.output,
-                "hidden": check.hidden,
+                "visibility": check.visibility,
+                "duration": round(check.duration, 3),
             }
             for check in exercise.checks
         ],
@@ -66,3 +71,12 @@ def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
 def render(run: GradingRun, ascii_only: bool = False) -> str:
     """The report as JSON text."""
     return json.dumps(as_dict(run), indent=2, ensure_ascii=ascii_only) + "\n"
+
+
+def without_timings(report: Any) -> Any:
+    """A report with every `duration` removed: what must be identical between two runs."""
+    if isinstance(report, dict):
+        return {k: without_timings(v) for k, v in report.items() if k != "duration"}
+    if isinstance(report, list):
+        return [without_timings(v) for v in report]
+    return report

@@ -15,6 +15,7 @@ from grader.feedback import (
     check_message,
     exercise_state,
     failure_lines,
+    hidden_summary,
     next_steps,
     points_text,
     total_line,
@@ -95,6 +96,9 @@ def _exercise_lines(exercise: ExerciseResult, width: int, style: Style) -> list[
     indent = "    "
     for note in exercise.notes:
         lines.extend(style.paint(line, "dim") for line in style.wrap(note, indent))
+    hidden = hidden_summary(exercise)
+    if hidden:
+        lines.append(indent + style.paint(hidden, "dim"))
     if exercise.passed:
         if exercise.kind == "essay":
             lines.extend(_criteria_lines(exercise, style, indent))

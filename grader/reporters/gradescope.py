@@ -1,0 +1,97 @@
+"""Gradescope's `results.json`, as its autograder specification defines it.
+
+One test per check (question, criterion), numbered exercise.check for ordering, tagged with its
+exercise and kind. A check's visibility is the spec's own (`hidden` checks stay hidden from
+students). The top-level `score` equals the sum of the tests' scores. What the student's code
+printed goes into each test's output; the run's own stdout is for instructors only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grader import __version__
+from grader.feedback import (
+    PROVISIONAL_NOTE,
+    check_message,
+    failure_lines,
+    points_value,
+    total_line,
+)
+from grader.results import CheckResult, ExerciseResult, GradingRun
+
+MAX_OUTPUT_CHARS = 16_000  # per test, so that results.json stays well under its limits
+
+
+def _test(exercise: ExerciseResult, check: CheckResult, number: str) -> dict[str, Any]:
+    parts = []
+    if exercise.problem is not None:
+        parts.append("\n".join(failure_lines(exercise.problem)))
+    message = check_message(check)
+    if message:
+        parts.append(message)
+    if check.output:
+        parts.append("Your code printed:\n" + check.output)
+    output = "\n\n".join(parts)
+    if len(output) > MAX_OUTPUT_CHARS:
+        output = output[: MAX_OUTPUT_CHARS - 40] + "\n[output cut short]"
+    return {
+        "name": f"{exercise.id}: {check.title}",
+        "number": number,
+        "score": points_value(check.score),
+        "max_score": points_value(check.max_score),
+        "status": "passed" if check.status.passed else "failed",
+        "output": output,
+        "output_format": "text",
+        "visibility": check.visibility,
+        "tags": [exercise.id, exercise.kind],
+    }
+
+
+def as_dict(run: GradingRun) -> dict[str, Any]:
+    """results.json as plain data."""
+    tests = []
+    for n, exercise in enumerate(run.exercises, 1):
+        for m, check in enumerate(exercise.checks, 1):
+            tests.append(_test(exercise, check, f"{n}.{m}"))
+    summary = [f"{run.day}: {run.title}", total_line(run)]
+    if any(e.provisional for e in run.exercises):
+        summary.append(PROVISIONAL_NOTE)
+    for error in run.grader_errors:
+        summary.append(f"Grader error (not the student's fault): {error.splitlines()[0]}")
+    return {
+        "score": points_value(run.score),
+        "execution_time": round(run.duration, 2),
+        "output": "\n".join(summary),
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {
+            "grader_version": __version__,
+            "day": run.day,
+            "submission": run.submission,
+            "max_score": points_value(run.max_score),
+            "settings": dict(sorted(run.settings.items())),
+            "grader_errors": list(run.grader_errors),
+        },
+    }
+
+
+def render(run: GradingRun) -> str:
+    return json.dumps(as_dict(run), indent=2, ensure_ascii=False) + "\n"
+
+
+def failed_run(message: str) -> str:
+    """A results.json for a run that could not grade at all: 0, and the reason, visible."""
+    return json.dumps({
+        "score": 0,
+        "output": f"The autograder could not grade this submission: {message}",
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+    }, indent=2) + "\n"
