@@ -171,3 +171,33 @@ def test_a_malformed_course_repository_is_refused(tmp_path: Path) -> None:
                  "--course-repo", "not a repo", *COURSE)
     assert result.exit_code == 2
     assert "owner/name@ref" in result.output
+
+
+# --- hidden checks ----------------------------------------------------------------------------
+
+
+def test_hidden_checks_run_where_present_and_stay_out_of_students_sight() -> None:
+    report = json.loads(run("visibility", "--format", "json", *COURSE).output)
+    (halve,) = report["exercises"]
+    assert {c["id"]: c["visibility"] for c in halve["checks"]} == {
+        "test_halve": "visible", "test_halve_odd": "hidden"}
+    assert halve["score"] == 1 and halve["max_score"] == 3
+    student = run("visibility", *COURSE).output
+    assert "halve(3)" not in student and "1 hidden check (results not shown)" in student
+    scope = json.loads(run("visibility", "--format", "gradescope", *COURSE).output)
+    assert [t["visibility"] for t in scope["tests"]] == ["visible", "hidden"]
+
+
+def test_without_the_hidden_file_the_wording_stays_honest(tmp_path: Path) -> None:
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, course)
+    (course / "solutions" / "visibility" / "checks" / "test_halve.py").unlink()
+    (course / "exercises" / "visibility" / "halve.py").write_text(
+        "def halve(x):\n    return x / 2\n", encoding="utf-8")
+    result = run("visibility", "--course", str(course))
+    assert result.exit_code == 0, result.output
+    assert "everything passes" not in result.output
+    assert "all public checks pass; hidden checks run when your instructor grades" in result.output
+    assert "1 hidden check run when your instructor grades" in result.output
