@@ -37,6 +37,8 @@ __all__ = ["DEFAULT_LIMITS", "ResolvedLimits"]  # re-exported: specs resolve the
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
+
+
 def _hundredths(value: int | float) -> int | float:
     if isinstance(value, float) and round(value, 2) != value:
         raise ValueError("points have at most two decimal places")
@@ -44,9 +46,13 @@ def _hundredths(value: int | float) -> int | float:
 
 
 # Points are whole or to the hundredth, so that every total is exact in every report format.
-Points = Annotated[StrictInt | StrictFloat, Field(ge=0), AfterValidator(_hundredths)]
-Seconds = Annotated[StrictInt | StrictFloat, Field(gt=0, le=3600)]
-Text = Annotated[StrictStr, Field(min_length=1)]
+Points = Annotated[
+    Annotated[StrictInt, Field(ge=0)] | Annotated[StrictFloat, Field(ge=0)],
+    AfterValidator(_hundredths),
+]
+Seconds = Annotated[StrictInt, Field(gt=0, le=3600)] | Annotated[StrictFloat, Field(gt=0, le=3600)]
+Fraction01 = Annotated[StrictInt, Field(ge=0, le=1)] | Annotated[StrictFloat, Field(ge=0, le=1)]
+Text = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]
 
 KIND_FILE_SUFFIX = {"code": ".py", "quiz": ".yaml", "essay": ".md"}
 
@@ -64,25 +70,25 @@ class Limits(_Model):
     """Resource limits for running a student's code; unset fields take the day's or defaults."""
 
     call_timeout: Seconds | None = Field(
-        None, description="Seconds one call of a student's function may take."
+        None, description="Seconds one call of a student's function may take (default 3)."
     )
     exercise_timeout: Seconds | None = Field(
-        None, description="Seconds all the checks of one exercise may take together."
+        None, description="Seconds all the checks of one exercise may take together (default 30)."
     )
     load_timeout: Seconds | None = Field(
-        None, description="Seconds the student's file may take to load (import)."
+        None, description="Seconds the student's file may take to load (default 10)."
     )
     memory_mb: Annotated[StrictInt, Field(ge=64, le=65536)] | None = Field(
-        None, description="Memory the student's process may use, in MiB."
+        None, description="Memory the student's process may use, in MiB (default 1024)."
     )
     output_kb: Annotated[StrictInt, Field(ge=1, le=1024)] | None = Field(
-        None, description="Student output kept per check, in KiB; the rest is cut."
+        None, description="Student output kept per check, in KiB; the rest is cut (default 16)."
     )
     processes: Annotated[StrictInt, Field(ge=0, le=256)] | None = Field(
-        None, description="Child processes the student's code may start."
+        None, description="Processes and threads the student's code may start (default 8)."
     )
     max_examples: Annotated[StrictInt, Field(ge=1, le=10000)] | None = Field(
-        None, description="Examples each hypothesis property tries."
+        None, description="Examples each hypothesis property tries (default 100)."
     )
 
     def over(self, base: ResolvedLimits) -> ResolvedLimits:
@@ -97,9 +103,10 @@ class DaySpec(_Model):
     schema_: Literal[1] = Field(alias="schema", description="Format version; always 1.")
     title: Text = Field(description="The day's title, shown at the top of every report.")
     exercises: list[Identifier] = Field(
-        min_length=1, description="Exercise ids in the order students meet them."
+        min_length=1,
+        description="Exercise ids in the order students meet them; each has specs/<id>.yaml.",
     )
-    limits: Limits = Field(Limits(), description="Defaults for every exercise.")
+    limits: Limits = Field(Limits(), description="Defaults for every exercise of the day.")
 
     @field_validator("exercises")
     @classmethod
@@ -113,29 +120,32 @@ class DaySpec(_Model):
 class CheckSpec(_Model):
     """Points and visibility of one check function."""
 
-    points: Points
+    points: Points = Field(description="Points the check is worth (to the hundredth).")
     visibility: Literal["visible", "hidden", "after_due_date", "after_published"] = Field(
         "visible",
         description="Who sees the check's result: everyone, or (hidden, after_due_date, "
-        "after_published) only instructors until then. Hidden checks live in "
-        "solutions/<day>/checks/ and run where that file is present.",
+        "after_published) only instructors until then. A hidden check is written in "
+        "solutions/<day>/checks/test_<id>.py and runs where that file is present.",
     )
 
 
 class _ExerciseBase(_Model):
     schema_: Literal[1] = Field(alias="schema", description="Format version; always 1.")
     title: Text = Field(description="A short title shown beside the exercise's points.")
-    hint: Text = Field(description="Shown to students when the exercise is not yet passed.")
-    summary: StrictStr = Field("", description="One or two sentences on what to do.")
+    hint: Text = Field(description="Shown to students once they have started but not passed.")
+    summary: StrictStr = Field(
+        "", description="What to do, in a sentence or two: shown while the exercise is untouched."
+    )
 
 
 class CodeSpec(_ExerciseBase):
     """A code exercise: students implement functions in `<id>.py`, checked by pytest."""
 
-    kind: Literal["code"]
+    kind: Literal["code"] = Field(description="code: a Python file with functions to write.")
     checks: dict[Identifier, Points | CheckSpec] = Field(
         min_length=1,
-        description="Each check function in checks/test_<id>.py with its points.",
+        description="Each check function of checks/test_<id>.py with its points (a number), "
+        "or with `points` and `visibility`.",
     )
     limits: Limits = Field(Limits(), description="Limits for this exercise.")
 
@@ -149,13 +159,23 @@ class CodeSpec(_ExerciseBase):
 class Question(_Model):
     """One quiz question."""
 
-    id: Identifier
-    type: Literal["choice", "multiple_choice", "numeric", "text"]
-    prompt: Text
-    points: Points = 1
-    choices: dict[Annotated[StrictStr, Field(pattern=r"^[a-z]$")], Text] | None = None
-    unit: StrictStr | None = Field(None, description="For numeric questions: what is counted.")
-    hint: StrictStr = ""
+    id: Identifier = Field(description="The key students answer it under in <id>.yaml.")
+    type: Literal["choice", "multiple_choice", "numeric", "text"] = Field(
+        description="choice (one letter), multiple_choice (several letters, partial credit), "
+        "numeric (a number, written in any common form) or text (matched by patterns)."
+    )
+    prompt: Text = Field(description="The question as students read it.")
+    points: Points = Field(1, description="Points for a right answer (to the hundredth).")
+    choices: dict[Annotated[StrictStr, Field(pattern=r"^[a-z]$")], Text] | None = Field(
+        None, description="For choice questions: the options by letter, e.g. {a: 140B, b: 2.0T}."
+    )
+    unit: StrictStr | None = Field(
+        None,
+        description="For numeric questions: what is counted (tokens, nats, times...); named when "
+        "an answer is off by a power of a thousand. Percentages are accepted only without a "
+        "unit or with fraction, probability, share, accuracy or percent.",
+    )
+    hint: StrictStr = Field("", description="Shown with a wrong answer.")
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> Question:
@@ -170,8 +190,10 @@ class Question(_Model):
 class QuizSpec(_ExerciseBase):
     """A quiz: students answer in `<id>.yaml`; answers are checked against a key."""
 
-    kind: Literal["quiz"]
-    questions: list[Question] = Field(min_length=1)
+    kind: Literal["quiz"] = Field(description="quiz: questions answered in a YAML sheet.")
+    questions: list[Question] = Field(
+        min_length=1, description="The questions; their answers are in solutions/<day>/keys/."
+    )
 
     @field_validator("questions")
     @classmethod
@@ -184,8 +206,14 @@ class QuizSpec(_ExerciseBase):
 
 
 class WordBounds(_Model):
-    min: Annotated[StrictInt, Field(ge=0)] = 0
-    max: Annotated[StrictInt, Field(ge=1)] | None = None
+    """How long an essay may be."""
+
+    min: Annotated[StrictInt, Field(ge=0)] = Field(
+        0, description="Fewer words than this score 0 (the criteria are still shown)."
+    )
+    max: Annotated[StrictInt, Field(ge=1)] | None = Field(
+        None, description="Words past this are not read."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> WordBounds:
@@ -197,22 +225,22 @@ class WordBounds(_Model):
 class Criterion(_Model):
     """One rubric criterion: points earned when real sentences show the evidence."""
 
-    id: Identifier
-    points: Points
-    description: Text
+    id: Identifier = Field(description="A name for the criterion.")
+    points: Points = Field(description="Points it earns (to the hundredth).")
+    description: Text = Field(description="What it asks for, as students read it.")
     evidence: list[list[Text]] = Field(
         min_length=1,
-        description=(
-            "Groups of terms; a sentence is evidence when it uses a term from `need` groups. "
-            "A term ending in * matches any word it starts."
-        ),
+        description="Groups of terms; a sentence is evidence when it uses a term from `need` "
+        "groups and reads as prose. A term ending in * matches any word it starts (predict*).",
     )
-    need: Annotated[StrictInt, Field(ge=1)] | None = None
+    need: Annotated[StrictInt, Field(ge=1)] | None = Field(
+        None, description="How many groups a sentence must use (default: all of them)."
+    )
     sentences: Annotated[StrictInt, Field(ge=1)] = Field(
         1, description="How many separate evidence sentences earn the points."
     )
-    met: Text
-    missed: Text
+    met: Text = Field(description="Feedback when the criterion is met.")
+    missed: Text = Field(description="Feedback when it is not: say what is missing.")
 
     @model_validator(mode="after")
     def _need_fits(self) -> Criterion:
@@ -224,24 +252,33 @@ class Criterion(_Model):
 
 
 class ScoreBand(_Model):
-    min: Annotated[StrictInt | StrictFloat, Field(ge=0, le=1)]
-    max: Annotated[StrictInt | StrictFloat, Field(ge=0, le=1)]
+    """Where a model essay's score must land, as a share of the maximum."""
+
+    min: Fraction01 = Field(description="The lowest share of the points, from 0 to 1.")
+    max: Fraction01 = Field(description="The highest share of the points, from 0 to 1.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoreBand:
+        if self.max < self.min:
+            raise ValueError("`max` is below `min`")
+        return self
 
 
 class EssaySpec(_ExerciseBase):
     """An essay in `<id>.md`, scored by a rubric; the score is provisional."""
 
-    kind: Literal["essay"]
-    prompt: Text
-    words: WordBounds = Field(default_factory=WordBounds)
-    criteria: list[Criterion] = Field(min_length=1)
+    kind: Literal["essay"] = Field(description="essay: Markdown scored by a rubric.")
+    prompt: Text = Field(description="The essay question.")
+    words: WordBounds = Field(WordBounds(), description="How long the essay may be.")
+    criteria: list[Criterion] = Field(min_length=1, description="The rubric.")
     bands: dict[Identifier, ScoreBand] = Field(
         default_factory=dict,
-        description="Expected score fraction of each model essay in solutions/<day>/essays/.",
+        description="For `grade verify`: the share of the points each model essay "
+        "solutions/<day>/essays/<id>/<band>.md must score, e.g. {strong: {min: 0.8, max: 1}}.",
     )
 
 
-ExerciseSpec = CodeSpec | QuizSpec | EssaySpec
+ExerciseSpec = Annotated[CodeSpec | QuizSpec | EssaySpec, Field(discriminator="kind")]
 EXERCISE_MODELS: dict[str, type[_ExerciseBase]] = {
     "code": CodeSpec,
     "quiz": QuizSpec,
@@ -250,23 +287,36 @@ EXERCISE_MODELS: dict[str, type[_ExerciseBase]] = {
 
 
 class AcceptedAnswer(_Model):
-    value: StrictStr | StrictInt | StrictFloat | list[StrictStr]
-    feedback: StrictStr = ""
+    """One answer the key accepts."""
+
+    value: StrictStr | StrictInt | StrictFloat | list[StrictStr] = Field(
+        description="numeric: a number, written in any form students may use (\"60B\"); "
+        "choice: a letter; multiple_choice: a list of letters; text: a regular expression "
+        "matched against the whole answer, ignoring case, leading articles and closing "
+        "punctuation."
+    )
+    feedback: StrictStr = Field("", description="Shown to a student who gives this answer.")
 
 
 class AnswerKey(_Model):
     """The key of one question."""
 
-    accept: list[AcceptedAnswer] = Field(min_length=1)
-    relative_tolerance: Annotated[StrictInt | StrictFloat, Field(ge=0, lt=1)] = 0
-    absolute_tolerance: Annotated[StrictInt | StrictFloat, Field(ge=0)] = 0
+    accept: list[AcceptedAnswer] = Field(
+        min_length=1, description="Every right answer (several sources may give different ones)."
+    )
+    relative_tolerance: Annotated[StrictInt, Field(ge=0, lt=1)] | Annotated[
+        StrictFloat, Field(ge=0, lt=1)] = Field(
+        0, description="Numeric: how far off, as a share of the answer, still counts (0.02).")
+    absolute_tolerance: Annotated[StrictInt, Field(ge=0)] | Annotated[
+        StrictFloat, Field(ge=0)] = Field(
+        0, description="Numeric: how far off, in the answer's units, still counts.")
 
 
 class QuizKey(_Model):
     """`solutions/<day>/keys/<id>.yaml`: the accepted answers of a quiz."""
 
-    schema_: Literal[1] = Field(alias="schema")
-    answers: dict[Identifier, AnswerKey]
+    schema_: Literal[1] = Field(alias="schema", description="Format version; always 1.")
+    answers: dict[Identifier, AnswerKey] = Field(description="The key of each question, by id.")
 
 
 # --- YAML with positions -------------------------------------------------------------------
@@ -531,6 +581,21 @@ def load_exercise_spec(path: Path, display: str) -> CodeSpec | QuizSpec | EssayS
     spec = validate(document, model)
     assert isinstance(spec, CodeSpec | QuizSpec | EssaySpec)
     return spec
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schemas of instructors' files, by name: what editors complete and check."""
+    from pydantic import TypeAdapter
+
+    schemas = {
+        "exercise": TypeAdapter(ExerciseSpec).json_schema(by_alias=True),
+        "day": DaySpec.model_json_schema(by_alias=True),
+        "quiz-key": QuizKey.model_json_schema(by_alias=True),
+    }
+    for name, schema in schemas.items():
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://course-grader.invalid/schemas/{name}-v1.json"
+    return schemas
 
 
 def load_quiz_key(path: Path, display: str) -> QuizKey:
