@@ -9,6 +9,7 @@ Paths are derived from the exercise id, so a spec never repeats them:
     solutions/<day>/<id>.py|.yaml|.md       the model version of the student's file
     solutions/<day>/checks/test_<id>.py     hidden checks (optional)
     solutions/<day>/keys/<id>.yaml          a quiz's answer key
+    exercises/<day>/keys/<id>.json          in a student release: that key as salted hashes
     solutions/<day>/essays/<id>/<band>.md   model essays for the score bands of an essay
 """
 
@@ -192,6 +193,14 @@ class Course:
     def load_day(self, name: str, only: list[str] | None = None) -> Day:
         """Read a day and its exercise specs (all, or those in `only`); every problem found is
         raised together."""
+        day, problems = self.read_day(name, only)
+        if problems:
+            raise AuthoringError(problems)
+        return day
+
+    def read_day(self, name: str, only: list[str] | None = None) -> tuple[Day, list[Problem]]:
+        """Read a day as far as it can be read: the exercises that loaded, and the problems of
+        those that did not. A day.yaml that cannot be read raises AuthoringError."""
         name = self.resolve_day_name(name)
         day_dir = self.exercises_dir / name
         solutions_dir = self.solutions_dir / name
@@ -213,9 +222,7 @@ class Course:
                 )
             except AuthoringError as error:
                 problems.extend(error.problems)
-        if problems:
-            raise AuthoringError(problems)
-        return Day(name, day_spec, day_dir, solutions_dir, tuple(exercises), seal)
+        return Day(name, day_spec, day_dir, solutions_dir, tuple(exercises), seal), problems
 
     def _load_exercise(
         self,
@@ -270,7 +277,7 @@ class Course:
             exercise = replace(exercise, checks=checks, limits=limits, tampered=tampered,
                                hidden_absent=absent)
         elif isinstance(spec, QuizSpec):
-            exercise = replace(exercise, key_path=solutions_dir / "keys" / f"{exercise_id}.yaml")
+            exercise = replace(exercise, key_path=key_path(exercise_id, day_dir, solutions_dir))
         elif isinstance(spec, EssaySpec):
             pass
         if problems:
@@ -372,6 +379,14 @@ def check_paths(exercise_id: str, day_dir: Path, solutions_dir: Path) -> tuple[P
     return day_dir / "checks" / name, solutions_dir / "checks" / name
 
 
+def key_path(exercise_id: str, day_dir: Path, solutions_dir: Path) -> Path:
+    """A quiz's answer key: the instructor's, or where it is absent (a student release) the
+    released one, as salted hashes."""
+    real = solutions_dir / "keys" / f"{exercise_id}.yaml"
+    released = day_dir / "keys" / f"{exercise_id}.json"
+    return released if not real.is_file() and released.is_file() else real
+
+
 def write_seal(course: Course, day: Day) -> Path:
     """Write the day's seal: the checksum of every check file, public and hidden, as the files
     are now."""
@@ -382,9 +397,13 @@ def write_seal(course: Course, day: Day) -> Path:
                 if path.is_file():
                     sealed[course.display(path)] = file_digest(path)
     target = day.dir / SEAL_FILE
-    target.write_text("".join(f"{sealed[name]}  {name}\n" for name in sorted(sealed)),
-                      encoding="utf-8")
+    target.write_text(seal_text(sealed), encoding="utf-8")
     return target
+
+
+def seal_text(sealed: dict[str, str]) -> str:
+    """A seal file's text: `sha256  path` lines, sorted by path."""
+    return "".join(f"{sealed[name]}  {name}\n" for name in sorted(sealed))
 
 
 def read_seal(path: Path) -> dict[str, str] | None:

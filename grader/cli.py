@@ -1,7 +1,9 @@
 """The `grade` command: parse the command line, call the library, print, set the exit status.
 
-    grade DAY [EXERCISE ...] [--submission DIR | --solutions] [--format terminal|json]
+    grade DAY [EXERCISE ...] [--submission DIR | --solutions] [--format FORMAT]
     grade list
+    grade validate [DAY|PATH]    grade verify DAY    grade new DAY EXERCISE --kind KIND
+    grade release DAY --out DIR  grade seal DAY      grade export gradescope|classroom DAY
 
 Exit status: 0 everything passed, 1 some checks failed, 2 usage or authoring error,
 3 internal grader error.
@@ -34,11 +36,15 @@ from grader.errors import (
 from grader.feedback import percent, points_text
 from grader.packaging import classroom_workflow, gradescope_zip
 from grader.plan import GradingPlan, make_plan
-from grader.reporters import classroom, gradescope, junit, markdown, terminal
+from grader.release import release_day
+from grader.reporters import classroom, gradescope, junit, markdown, terminal, verification
 from grader.reporters import json as json_report
 from grader.results import GradingRun
 from grader.runner import grade
+from grader.scaffold import new_exercise
 from grader.spec import CodeSpec, EssaySpec, QuizSpec, to_points
+from grader.validate import DayReport, validate_day, validate_file
+from grader.verify import verify_day
 
 MACHINE_FORMATS = {
     "gradescope": gradescope.render,
@@ -184,6 +190,13 @@ def cli() -> None:
       grade day06 chinchilla       grade one exercise
       grade day06 --format json    machine-readable results
       grade list                   the days and their exercises
+
+    \b
+    For instructors:
+      grade validate day07         check a day's files, with file:line and fixes
+      grade verify day07           prove solutions pass, stubs fail, essays land in bands
+      grade new day07 ID --kind code|quiz|essay    scaffold a new exercise
+      grade release day07 --out DIR                the student version of a day
     """
 
 
@@ -341,6 +354,119 @@ def seal_day(day_name: str, course: Path | None) -> int:
     path = write_seal(found, day)
     _echo(f"sealed {sum(len(e.check_files) for e in day.exercises)} check file(s) "
           f"in {found.display(path)}\n")
+    return EXIT_PASSED
+
+
+@cli.command("validate")
+@click.argument("target", required=False, metavar="[DAY|PATH]")
+@course_option
+@_guard
+def validate_command(target: str | None, course: Path | None) -> int:
+    """Check the course's files before students see them: every day, DAY, or PATH (a day
+    folder, a course folder, or one spec, day.yaml or key file).
+
+    Problems name file:line:column and the field, with a fix where one is likely. Exit status
+    2 when there are problems (warnings alone exit 0).
+    """
+    path = Path(target) if target else None
+    if path is not None and path.is_file():
+        problems = validate_file(path)
+        _echo("".join(f"{p}\n" for p in problems) or f"{target}: valid\n")
+        return EXIT_USAGE if any(not p.warning for p in problems) else EXIT_PASSED
+    if path is not None and path.is_dir() and (path / "day.yaml").is_file():
+        if path.resolve().parent.name != "exercises":
+            raise UsageError(f"{target} is a day folder outside exercises/: validate the course "
+                             "it belongs to")
+        found, names = Course(path.resolve().parent.parent), [path.resolve().name]
+    elif path is not None and path.is_dir() and (path / "exercises").is_dir():
+        found = Course(path.resolve())
+        names = found.day_names()
+    else:
+        found = Course.find(course)
+        names = [target] if target else found.day_names()
+    reports = [validate_day(found, name) for name in names]
+    _echo("".join(_validation_text(r) for r in reports))
+    return EXIT_USAGE if any(r.errors for r in reports) else EXIT_PASSED
+
+
+def _validation_text(report: DayReport) -> str:
+    if not report.problems:
+        return f"{report.day}: valid ({report.exercises} exercises)\n"
+    counts = [f"{len(report.errors)} problem(s)" if report.errors else "",
+              f"{len(report.warnings)} warning(s)" if report.warnings else ""]
+    lines = [f"{report.day}: {', '.join(c for c in counts if c)}"]
+    lines += [f"  {p}" for p in (*report.errors, *report.warnings)]
+    return "\n".join(lines) + "\n"
+
+
+@cli.command("verify")
+@click.argument("day_name", metavar="DAY")
+@course_option
+@_guard
+def verify_command(day_name: str, course: Path | None) -> int:
+    """Prove DAY grades as meant: solutions score full marks, untouched stubs score zero and
+    fail every check, grading twice gives the same report, model essays land in their bands.
+
+    Exit status 0 when all of it holds, 1 when something does not, 2 when the files do not
+    validate.
+    """
+    found = Course.find(course)
+    result = verify_day(found, day_name)
+    _echo(verification.render(result, unicode=_can_print_unicode()))
+    if result.grader_errors:
+        return EXIT_INTERNAL
+    return EXIT_PASSED if result.held else EXIT_FAILED
+
+
+@cli.command("new")
+@click.argument("day_name", metavar="DAY")
+@click.argument("exercise_id", metavar="EXERCISE")
+@click.option("--kind", type=click.Choice(["code", "quiz", "essay"]), required=True,
+              help="What students hand in: code, quiz answers or an essay.")
+@click.option("--title", default=None, help="The exercise's title (default: from its id).")
+@course_option
+@_guard
+def new_command(day_name: str, exercise_id: str, kind: str, title: str | None,
+                course: Path | None) -> int:
+    """Scaffold EXERCISE in DAY: spec, stub, checks or key, solution and model essays, as a
+    working example to replace. DAY is created if it does not exist; no file is overwritten."""
+    root = course.resolve() if course is not None else Course.find().root
+    made = new_exercise(root, day_name, exercise_id, kind, title)
+    shown = Course(root)
+    _echo(f"{'created ' + made.day + ' and ' if made.new_day else ''}added {made.exercise} "
+          f"({kind}) to {shown.display(made.files[0])}:\n"
+          + "".join(f"  {shown.display(p)}\n" for p in made.files[1:])
+          + f"It is a working example: `grade verify {made.day}` passes on it now. Replace it "
+          f"with your exercise, then run `grade validate {made.day}` and "
+          f"`grade verify {made.day}`.\n")
+    return EXIT_PASSED
+
+
+@cli.command("release")
+@click.argument("day_name", metavar="DAY")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="The folder to write the student version into (new, or an earlier release "
+                   "to add DAY to).")
+@click.option("--replace", "replace_day", is_flag=True,
+              help="Release DAY again into a release that already holds it.")
+@course_option
+@_guard
+def release_command(day_name: str, out: Path, replace_day: bool, course: Path | None) -> int:
+    """Write the student version of DAY: exercises, stubs and public checks, quiz keys as
+    salted hashes; no solutions, hidden checks or model essays."""
+    found = Course.find(course)
+    summary = release_day(found, day_name, out, replace_day)
+    lines = [f"released {summary.day} into {summary.out} ({summary.files} files)"]
+    if summary.hashed_quizzes:
+        lines.append(f"  quiz keys as salted hashes: {', '.join(summary.hashed_quizzes)}")
+    if summary.instructor_questions:
+        lines.append("  marked only by your grading (their keys cannot be hashed): "
+                     + ", ".join(summary.instructor_questions))
+    lines.append(f"  left out: solutions, {summary.hidden_checks_left_out} hidden check(s), "
+                 f"{summary.model_essays_left_out} model essay(s), the readable keys")
+    lines.append(f"Students: `cd {summary.out}`, install as its README says, `grade "
+                 f"{summary.day}`.")
+    _echo("\n".join(lines) + "\n")
     return EXIT_PASSED
 
 

@@ -113,7 +113,8 @@ COURSE_CHECKOUT = """\
 _EXCLUDED = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".ruff_cache"}
 
 
-def _files(folder: Path) -> list[Path]:
+def files_under(folder: Path) -> list[Path]:
+    """The files of `folder`, sorted, without caches, environments and version control."""
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and not _EXCLUDED & set(p.relative_to(folder).parts)
@@ -121,21 +122,29 @@ def _files(folder: Path) -> list[Path]:
     )
 
 
-def gradescope_zip(course: Course, day: Day, target: Path) -> list[str]:
-    """Write the autograder zip for `day`; the names it holds."""
+def grader_source() -> dict[str, bytes]:
+    """The grader's own installable source (pyproject.toml and grader/), by relative path."""
     package = Path(__file__).resolve().parent
     project = package.parent
     if not (project / "pyproject.toml").is_file():
-        raise UsageError("the grader's own source (pyproject.toml beside grader/) is needed to "
-                         "build the zip; run this from a checkout of the course repository")
-    entries: dict[str, bytes] = {}
-    for name in ("pyproject.toml", "README.md"):
-        entries[f"course/{name}"] = (project / name).read_bytes()
-    for path in _files(package):
-        entries[f"course/{path.relative_to(project).as_posix()}"] = path.read_bytes()
+        raise UsageError("the grader's own source (pyproject.toml beside grader/) is needed; "
+                         "run this from a checkout of the course repository")
+    files = {"pyproject.toml": (project / "pyproject.toml").read_bytes()}
+    for path in files_under(package):
+        files[path.relative_to(project).as_posix()] = path.read_bytes()
+    return files
+
+
+def gradescope_zip(course: Course, day: Day, target: Path) -> list[str]:
+    """Write the autograder zip for `day`; the names it holds."""
+    source = grader_source()
+    entries: dict[str, bytes] = {f"course/{name}": data for name, data in source.items()}
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    if readme.is_file():
+        entries["course/README.md"] = readme.read_bytes()
     for folder in (day.dir, day.solutions_dir):
         if folder.is_dir():
-            for path in _files(folder):
+            for path in files_under(folder):
                 entries[f"course/{course.display(path)}"] = path.read_bytes()
     scripts = {"setup.sh": GRADESCOPE_SETUP, "run_autograder": GRADESCOPE_RUN.format(day=day.name)}
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -9,16 +9,27 @@ marker as written. Feedback never gives the key away.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from grader.errors import AuthoringError, Problem
-from grader.plan import Job
+from grader.hashed_keys import (
+    NumberGrid,
+    Unhashable,
+    derive,
+    digest,
+    expand_pattern,
+    seal,
+    unseal,
+)
+from grader.plan import Job, display_path
 from grader.results import CheckResult, ExerciseResult, Failure, FailureKind, Status
 from grader.spec import AnswerKey, Question, QuizSpec, load_quiz_key, to_points
 from grader.student_files import StudentFileError, read_student_text
@@ -129,6 +140,55 @@ def _parse_plain(text: str, power_allowed: bool = True) -> float | None:
 
 # --- the key -------------------------------------------------------------------------------
 
+# Slips of units named when a number is wrong, in the order they are tried.
+UNIT_SLIPS = ((1e3, "thousand"), (1e6, "million"), (1e9, "billion"), (1e12, "trillion"),
+              (100, "hundred"))
+HASHED_KEY_FORMAT = "course-grader hashed key"
+
+
+class QuestionKey:
+    """What marking asks of one question's key. The real key and a released, hashed key answer
+    alike, so that a student's own grade and the instructor's agree."""
+
+    question: Question
+    relative_tolerance: float = 0.0
+    absolute_tolerance: float = 0.0
+
+    @property
+    def marked_here(self) -> bool:
+        """False for a question only the instructor's grading can mark (a released pattern)."""
+        return True
+
+    def number_match(self, value: float) -> tuple[int, str] | None:
+        """The first accepted answer `value` is within tolerance of, and its feedback."""
+        raise NotImplementedError
+
+    def unit_slip(self, value: float) -> str | None:
+        """The name of the power of ten `value` is off by from an accepted answer, if any."""
+        raise NotImplementedError
+
+    def choice_credit(self, chosen: frozenset[str]) -> tuple[Fraction, int, str]:
+        """The best share of the points `chosen` earns, the answer it earns it against, and
+        that answer's feedback when the share is whole."""
+        raise NotImplementedError
+
+    def text_match(self, text: str) -> tuple[int, str] | None:
+        """The first accepted answer the normalised `text` matches, and its feedback."""
+        raise NotImplementedError
+
+    def _close(self, value: float, accepted: float) -> bool:
+        return math.isclose(value, accepted, rel_tol=self.relative_tolerance,
+                            abs_tol=self.absolute_tolerance) or value == accepted
+
+    def _slip(self, value: float, accepted: float, factor: float) -> bool:
+        return bool(accepted and value) and math.isclose(
+            accepted / value, factor, rel_tol=max(self.relative_tolerance, 1e-9))
+
+
+def _choice_share(chosen: frozenset[str], right: int, size: int) -> Fraction:
+    wrong = len(chosen) - right
+    return max(Fraction(0), Fraction(right - wrong, size))
+
 
 @dataclass(frozen=True)
 class Accepted:
@@ -141,18 +201,54 @@ class Accepted:
 
 
 @dataclass(frozen=True)
-class MarkedQuestion:
+class MarkedQuestion(QuestionKey):
+    """A question's key as the instructor wrote it."""
+
     question: Question
     accepted: tuple[Accepted, ...]
-    relative_tolerance: float
-    absolute_tolerance: float
+    relative_tolerance: float = 0.0
+    absolute_tolerance: float = 0.0
+
+    def number_match(self, value: float) -> tuple[int, str] | None:
+        for n, accepted in enumerate(self.accepted):
+            if accepted.number is not None and self._close(value, accepted.number):
+                return n, accepted.feedback
+        return None
+
+    def unit_slip(self, value: float) -> str | None:
+        for accepted in self.accepted:
+            for power, name in UNIT_SLIPS:
+                for factor in (power, 1 / power):
+                    if accepted.number is not None and self._slip(value, accepted.number,
+                                                                  factor):
+                        return name
+        return None
+
+    def choice_credit(self, chosen: frozenset[str]) -> tuple[Fraction, int, str]:
+        best, best_n = Fraction(0), 0
+        for n, accepted in enumerate(self.accepted):
+            share = _choice_share(chosen, len(chosen & accepted.choices), len(accepted.choices))
+            if share > best:
+                best, best_n = share, n
+        return best, best_n, self.accepted[best_n].feedback if best == 1 else ""
+
+    def text_match(self, text: str) -> tuple[int, str] | None:
+        for n, accepted in enumerate(self.accepted):
+            if accepted.pattern is not None and accepted.pattern.fullmatch(text):
+                return n, accepted.feedback
+        return None
 
 
-def load_key(spec: QuizSpec, key_path: Path, display: str) -> dict[str, MarkedQuestion]:
-    """The key of a quiz, checked against its questions; AuthoringError lists every problem."""
+def load_key(spec: QuizSpec, key_path: Path, display: str) -> dict[str, QuestionKey]:
+    """The key of a quiz, checked against its questions; AuthoringError lists every problem.
+
+    `key_path` is the instructor's YAML key, or a released key (`.json`, hashed).
+    """
+    if key_path.suffix == ".json":
+        return _load_hashed_key(spec, key_path, display)
     key = load_quiz_key(key_path, display)
     problems: list[Problem] = []
-    marked: dict[str, MarkedQuestion] = {}
+    marked: dict[str, QuestionKey] = {}
     for question in spec.questions:
         entry = key.answers.get(question.id)
         if entry is None:
@@ -196,6 +292,166 @@ def _mark(question: Question, entry: AnswerKey) -> MarkedQuestion:
                                      feedback=answer.feedback))
     return MarkedQuestion(question, tuple(accepted), float(entry.relative_tolerance),
                           float(entry.absolute_tolerance))
+
+
+# --- released keys: salted hashes ----------------------------------------------------------
+
+
+def unhashable_reason(key: QuestionKey) -> str | None:
+    """Why a question of the real key cannot be marked from a released key, or None."""
+    try:
+        hash_question(key, b"")
+    except Unhashable as error:
+        return str(error)
+    return None
+
+
+def hash_key(keys: dict[str, QuestionKey], secret: bytes) -> dict[str, Any]:
+    """A quiz's real key in the form a student release holds (JSON data). `secret` (the real
+    key file's bytes) makes the salts, so that releasing the same key twice gives the same
+    file."""
+    questions: dict[str, Any] = {}
+    for question_id, key in keys.items():
+        try:
+            questions[question_id] = hash_question(key, secret)
+        except Unhashable as error:
+            questions[question_id] = {"type": key.question.type, "marked_by": "instructor",
+                                      "reason": str(error)}
+    return {"schema": 1, "format": HASHED_KEY_FORMAT, "questions": questions}
+
+
+def hash_question(key: QuestionKey, secret: bytes) -> dict[str, Any]:
+    """One question's entry of a released key; Unhashable when it has no finite form."""
+    assert isinstance(key, MarkedQuestion)
+    qid = key.question.id
+    salt = derive(secret, qid, "salt")
+    feedback_keys = [derive(secret, qid, "feedback", str(n)) for n in range(len(key.accepted))]
+    entry: dict[str, Any] = {
+        "type": key.question.type, "salt": salt,
+        "feedback": [seal({"text": a.feedback}, k, "feedback")
+                     for a, k in zip(key.accepted, feedback_keys, strict=True)],
+    }
+    found: dict[str, list[str]] = {}
+
+    def store(payload: dict[str, Any], *parts: str) -> None:
+        found.setdefault(digest(salt, qid, *parts), []).append(seal(payload, salt, qid, *parts))
+
+    if key.question.type == "numeric":
+        grid = NumberGrid(key.relative_tolerance, key.absolute_tolerance)
+        entry["tolerance"] = {"relative": key.relative_tolerance,
+                              "absolute": key.absolute_tolerance}
+        for n, accepted in enumerate(key.accepted):
+            assert accepted.number is not None
+            for cell in grid.cells_around(accepted.number):
+                store({"n": n, "v": accepted.number, "k": feedback_keys[n]}, "number", cell)
+    elif key.question.type == "text":
+        for n, accepted in enumerate(key.accepted):
+            assert accepted.pattern is not None
+            for text in sorted(expand_pattern(accepted.pattern.pattern)):
+                if text == _plain_text(text).lower():  # other strings never reach the marker
+                    store({"n": n, "k": feedback_keys[n]}, "text", text)
+    else:
+        entry["sets"] = []
+        for n, accepted in enumerate(key.accepted):
+            letters = sorted(accepted.choices)
+            entry["sets"].append({
+                "size": len(letters),
+                "letters": sorted(digest(salt, qid, "choice", str(n), c) for c in letters),
+                "unlock": seal({"k": feedback_keys[n]}, salt, qid, "choice", str(n),
+                               "".join(letters)),
+            })
+    entry["answers"] = {d: found[d] for d in sorted(found)}
+    return entry
+
+
+@dataclass(frozen=True)
+class HashedQuestion(QuestionKey):
+    """A question's key as a student release holds it: digests and sealed answers."""
+
+    question: Question
+    entry: dict[str, Any]
+    relative_tolerance: float = 0.0
+    absolute_tolerance: float = 0.0
+
+    @property
+    def marked_here(self) -> bool:
+        return "marked_by" not in self.entry
+
+    def _opened(self, *parts: str) -> list[dict[str, Any]]:
+        salt = self.entry["salt"]
+        sealed = self.entry["answers"].get(digest(salt, self.question.id, *parts), [])
+        return [unseal(s, salt, self.question.id, *parts) for s in sealed]
+
+    def _feedback(self, n: int, key: str) -> str:
+        return str(unseal(self.entry["feedback"][n], key, "feedback")["text"])
+
+    def _numbers_near(self, value: float) -> list[dict[str, Any]]:
+        if not math.isfinite(value):
+            return []
+        grid = NumberGrid(self.relative_tolerance, self.absolute_tolerance)
+        return self._opened("number", grid.cell(value))
+
+    def number_match(self, value: float) -> tuple[int, str] | None:
+        matches = [o for o in self._numbers_near(value) if self._close(value, float(o["v"]))]
+        if not matches:
+            return None
+        best = min(matches, key=lambda o: int(o["n"]))
+        return int(best["n"]), self._feedback(int(best["n"]), str(best["k"]))
+
+    def unit_slip(self, value: float) -> str | None:
+        # the same order as the real key's: by accepted answer, then by power of ten
+        slips = []
+        for p, (power, name) in enumerate(UNIT_SLIPS):
+            for f, factor in enumerate((power, 1 / power)):
+                for opened in self._numbers_near(value * factor):
+                    if self._slip(value, float(opened["v"]), factor):
+                        slips.append((int(opened["n"]), p, f, name))
+        return min(slips)[3] if slips else None
+
+    def choice_credit(self, chosen: frozenset[str]) -> tuple[Fraction, int, str]:
+        salt, qid = self.entry["salt"], self.question.id
+        best, best_n = Fraction(0), 0
+        for n, answer_set in enumerate(self.entry["sets"]):
+            stored = set(answer_set["letters"])
+            right = sum(1 for c in chosen if digest(salt, qid, "choice", str(n), c) in stored)
+            share = _choice_share(chosen, right, int(answer_set["size"]))
+            if share > best:
+                best, best_n = share, n
+        if best != 1:
+            return best, best_n, ""
+        unlock = self.entry["sets"][best_n]["unlock"]
+        opened = unseal(unlock, salt, qid, "choice", str(best_n), "".join(sorted(chosen)))
+        return best, best_n, self._feedback(best_n, str(opened["k"]))
+
+    def text_match(self, text: str) -> tuple[int, str] | None:
+        matches = self._opened("text", text.lower())
+        if not matches:
+            return None
+        best = min(matches, key=lambda o: int(o["n"]))
+        return int(best["n"]), self._feedback(int(best["n"]), str(best["k"]))
+
+
+def _load_hashed_key(spec: QuizSpec, key_path: Path, display: str) -> dict[str, QuestionKey]:
+    damaged = f"the released answer key is damaged or out of date; release {spec.title!r} again"
+    try:
+        data = json.loads(key_path.read_text(encoding="utf-8"))
+        questions = data["questions"]
+        if data.get("format") != HASHED_KEY_FORMAT or not isinstance(questions, dict):
+            raise ValueError
+        keys: dict[str, QuestionKey] = {}
+        for question in spec.questions:
+            entry = questions[question.id]
+            if entry.get("type") != question.type:
+                raise ValueError
+            tolerance = entry.get("tolerance", {})
+            keys[question.id] = HashedQuestion(question, entry,
+                                               float(tolerance.get("relative", 0)),
+                                               float(tolerance.get("absolute", 0)))
+    except FileNotFoundError:
+        raise AuthoringError([Problem(display, "file not found")]) from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise AuthoringError([Problem(display, damaged)]) from None
+    return keys
 
 
 # --- the answer sheet ----------------------------------------------------------------------
@@ -305,7 +561,7 @@ class Mark:
     alternative: bool = False  # right, but not the key's first answer (a later source, say)
 
 
-def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
+def mark_answer(marked: QuestionKey, answer: Answer) -> Mark:
     """What `answer` earns: its share of the points, status, failure and feedback."""
     question = marked.question
     if isinstance(answer, Unreadable):
@@ -319,11 +575,9 @@ def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
             if isinstance(answer, list):
                 raise AnswerError("write one number, not a list")
             value = parse_number(answer, percent=question.unit in PERCENT_UNITS)
-            for n, accepted in enumerate(marked.accepted):
-                assert accepted.number is not None
-                if math.isclose(value, accepted.number, rel_tol=marked.relative_tolerance,
-                                abs_tol=marked.absolute_tolerance) or value == accepted.number:
-                    return Mark(Fraction(1), Status.PASS, None, accepted.feedback, n > 0)
+            matched = marked.number_match(value)
+            if matched is not None:
+                return Mark(Fraction(1), Status.PASS, None, matched[1], matched[0] > 0)
             return Mark(Fraction(0), Status.FAIL, Failure(
                 FailureKind.WRONG_ANSWER, _wrong_number(answer, value, marked), got=answer))
         if question.type in ("choice", "multiple_choice"):
@@ -331,25 +585,17 @@ def mark_answer(marked: MarkedQuestion, answer: Answer) -> Mark:
             if question.type == "choice" and len(letters) != 1:
                 raise AnswerError("choose exactly one letter")
             chosen = frozenset(letters)
-            best = Fraction(0)
-            best_n = 0
-            for n, accepted in enumerate(marked.accepted):
-                right = len(chosen & accepted.choices)
-                wrong = len(chosen - accepted.choices)
-                share = max(Fraction(0), Fraction(right - wrong, len(accepted.choices)))
-                if share > best:
-                    best, best_n = share, n
+            best, best_n, feedback = marked.choice_credit(chosen)
             if best == 1:
-                return Mark(best, Status.PASS, None, marked.accepted[best_n].feedback, best_n > 0)
+                return Mark(best, Status.PASS, None, feedback, best_n > 0)
             summary = (f"partly right ({', '.join(sorted(chosen))})" if best
                        else f"{', '.join(sorted(chosen))} is not the answer")
             return Mark(best, Status.FAIL, Failure(FailureKind.WRONG_ANSWER, summary,
                                                    got=", ".join(sorted(chosen))))
         text = _plain_text(str(answer))
-        for n, accepted in enumerate(marked.accepted):
-            assert accepted.pattern is not None
-            if accepted.pattern.fullmatch(text):
-                return Mark(Fraction(1), Status.PASS, None, accepted.feedback, n > 0)
+        matched = marked.text_match(text)
+        if matched is not None:
+            return Mark(Fraction(1), Status.PASS, None, matched[1], matched[0] > 0)
         return Mark(Fraction(0), Status.FAIL, Failure(FailureKind.WRONG_ANSWER,
                                                       f"{text!r} is not the answer", got=text))
     except AnswerError as error:
@@ -364,20 +610,13 @@ def _plain_text(answer: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
-def _wrong_number(answer: str, value: float, marked: MarkedQuestion) -> str:
+def _wrong_number(answer: str, value: float, marked: QuestionKey) -> str:
     """Say why a number is wrong without giving the answer away: flag a slip of units."""
-    for accepted in marked.accepted:
-        target = accepted.number
-        if not target or not value:
-            continue
-        ratio = target / value
-        for power, name in ((1e3, "thousand"), (1e6, "million"), (1e9, "billion"),
-                            (1e12, "trillion"), (100, "hundred")):
-            for factor in (power, 1 / power):
-                if math.isclose(ratio, factor, rel_tol=max(marked.relative_tolerance, 1e-9)):
-                    unit = marked.question.unit
-                    return (f"{answer.strip()} is off by a factor of a {name}: check the units "
-                            "the question asks for" + (f" ({unit})" if unit else ""))
+    name = marked.unit_slip(value)
+    if name is not None:
+        unit = marked.question.unit
+        return (f"{answer.strip()} is off by a factor of a {name}: check the units the question "
+                "asks for" + (f" ({unit})" if unit else ""))
     return f"{answer.strip()} is not the answer"
 
 
@@ -386,9 +625,12 @@ def grade_quiz(job: Job) -> ExerciseResult:
     exercise = job.exercise
     spec = exercise.spec
     assert isinstance(spec, QuizSpec) and exercise.key_path is not None
-    marked = load_key(spec, exercise.key_path, str(exercise.key_path))
+    marked = load_key(spec, exercise.key_path, display_path(exercise.key_path))
     problem: Failure | None = None
     notes: list[str] = []
+    by_instructor = [q.id for q in spec.questions if not marked[q.id].marked_here]
+    if by_instructor:
+        notes.append(f"Marked when your instructor grades, not here: {', '.join(by_instructor)}.")
     answers: dict[str, Answer] = {}
     lines: dict[str, int] = {}
     try:
@@ -410,6 +652,8 @@ def grade_quiz(job: Job) -> ExerciseResult:
     checks = []
     for question in spec.questions:
         points = to_points(question.points)
+        if question.id in by_instructor:
+            continue
         if problem is not None:
             checks.append(CheckResult(question.id, question.prompt, Status.ERROR, Fraction(0),
                                       points, Failure(problem.kind, "not marked: see above"),
@@ -429,5 +673,5 @@ def grade_quiz(job: Job) -> ExerciseResult:
     return ExerciseResult(
         id=exercise.id, title=exercise.title, kind="quiz", file=job.display,
         checks=tuple(checks), summary=spec.summary, hint=spec.hint, problem=problem,
-        notes=tuple(sorted(notes)),
+        notes=tuple(sorted(notes)), hidden_absent=len(by_instructor),
     )

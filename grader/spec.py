@@ -293,7 +293,8 @@ class AcceptedAnswer(_Model):
         description="numeric: a number, written in any form students may use (\"60B\"); "
         "choice: a letter; multiple_choice: a list of letters; text: a regular expression "
         "matched against the whole answer, ignoring case, leading articles and closing "
-        "punctuation."
+        "punctuation (a student release checks it locally only if it matches a finite set of "
+        "answers: use ? and |, not * or +)."
     )
     feedback: StrictStr = Field("", description="Shown to a student who gives this answer.")
 
