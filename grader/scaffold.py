@@ -251,16 +251,16 @@ def new_exercise(course_root: Path, day: str, exercise_id: str, kind: str,
                          "(like day07)")
     course = Course(course_root)
     day_dir = course.exercises_dir / day
-    solutions_dir = course.solutions_dir / day
     day_file = day_dir / "day.yaml"
     new_day = not day_file.is_file()
     title = title or _title_from_id(exercise_id)
-    files = _files(kind, day, exercise_id, title, day_dir, solutions_dir)
+    files = _files(kind, day, exercise_id, title, course)
     existing = [course.display(p) for p in files if p.exists()]
     if existing:
         raise UsageError(f"not writing {exercise_id}: these files exist already: "
                          f"{', '.join(existing)}")
-    day_text = _day_yaml(day) if new_day else _with_exercise(day_file, exercise_id, course)
+    day_text = (_day_yaml(day_file, course.root) if new_day
+                else _with_exercise(day_file, exercise_id, course))
     written = []
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -279,24 +279,22 @@ def _title_from_id(exercise_id: str) -> str:
     return f"{words[:1].upper()}{words[1:]} ({exercise_id})"
 
 
-def _schema_line(target: Path, schema: str) -> str:
-    """An editor hint naming the published schema, when it sits in the same course tree."""
+def _schema_line(target: Path, schema: str, root: Path) -> str:
+    """An editor hint naming the published schema, when the course holds the grader (as this
+    repository and its releases do)."""
     schema_path = SCHEMA_FOLDER / f"{schema}-v1.json"
-    try:
-        relative = Path(os.path.relpath(schema_path, target.parent))
-    except ValueError:  # another drive
+    if not schema_path.is_relative_to(root.resolve()):
         return ""
-    if relative.parts[:1] == ("..",) and len(relative.parts) > 6:
-        return ""
-    return f"# yaml-language-server: $schema={relative.as_posix()}\n"
+    relative = os.path.relpath(schema_path, target.resolve().parent)
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
 
 
-def _files(kind: str, day: str, exercise_id: str, title: str, day_dir: Path,
-           solutions_dir: Path) -> dict[Path, str]:
+def _files(kind: str, day: str, exercise_id: str, title: str, course: Course) -> dict[Path, str]:
+    day_dir, solutions_dir = course.exercises_dir / day, course.solutions_dir / day
     spec = day_dir / "specs" / f"{exercise_id}.yaml"
     student = exercise_id + KIND_FILE_SUFFIX[kind]
     fields = {"id": exercise_id, "day": day, "title": title,
-              "schema_line": _schema_line(spec, "exercise")}
+              "schema_line": _schema_line(spec, "exercise", course.root)}
     if kind == "code":
         return {
             spec: CODE_SPEC.format(**fields),
@@ -310,7 +308,8 @@ def _files(kind: str, day: str, exercise_id: str, title: str, day_dir: Path,
             spec: QUIZ_SPEC.format(**fields),
             day_dir / student: QUIZ_SHEET.format(**fields),
             solutions_dir / student: QUIZ_SOLUTION.format(**fields),
-            key: QUIZ_KEY.format(**fields | {"schema_line": _schema_line(key, "quiz-key")}),
+            key: QUIZ_KEY.format(**fields | {"schema_line": _schema_line(key, "quiz-key",
+                                                                         course.root)}),
         }
     if kind == "essay":
         essays = solutions_dir / "essays" / exercise_id
@@ -324,10 +323,10 @@ def _files(kind: str, day: str, exercise_id: str, title: str, day_dir: Path,
     raise UsageError(f"--kind must be code, quiz or essay, not {kind!r}")
 
 
-def _day_yaml(day: str) -> str:
-    digits = re.fullmatch(r"day0*(\d+)", day)
-    title = f"Day {digits.group(1)}" if digits else day
-    schema_line = _schema_line(Path("exercises") / day / "day.yaml", "day")
+def _day_yaml(day_file: Path, root: Path) -> str:
+    digits = re.fullmatch(r"day0*(\d+)", day_file.parent.name)
+    title = f"Day {digits.group(1)}" if digits else day_file.parent.name
+    schema_line = _schema_line(day_file, "day", root)
     return (f"{schema_line}schema: 1\ntitle: {title}  # shown at the top of every report\n"
             "# The exercises in the order students meet them; each has specs/<id>.yaml.\n"
             "exercises:\n  - {id}\n")
