@@ -16,6 +16,9 @@ the submission brings) and `expect.yaml`:
                                # where the system offers it); skipped where it is missing
     repeat: 20                 # optional: grade this many times; every report must be identical
 
+A submission's text may name `@REPO@`, replaced by this repository's folder before grading: an
+attacker who knows where the course lives, without the grader telling them.
+
 Whatever the case, the well-behaved `bystander` exercise graded beside it scores full marks, no
 grader error is reported, every report renders, and the student's files are left byte-identical.
 """
@@ -35,7 +38,7 @@ import yaml
 from grader.reporters import json as json_report
 from grader.reporters import terminal
 from grader.results import ExerciseResult, GradingRun, Status
-from tests.conftest import FIXTURE_COURSE, grade_with
+from tests.conftest import FIXTURE_COURSE, REPO, grade_with
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(p.parent for p in CORPUS.glob("*/*/expect.yaml"))
@@ -75,6 +78,9 @@ def prepare(case: Path, expect: dict[str, Any], tmp_path: Path) -> tuple[Path, P
                 shutil.copytree(item, submission / item.name, dirs_exist_ok=True)
             else:
                 shutil.copy(item, submission / item.name)
+                if item.suffix == ".py" and b"@REPO@" in item.read_bytes():
+                    text = item.read_text(encoding="utf-8").replace("@REPO@", str(REPO))
+                    (submission / item.name).write_text(text, encoding="utf-8")
     return course, None if expect.get("local") else submission, submission
 
 

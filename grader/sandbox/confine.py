@@ -9,13 +9,19 @@ On Linux:
   files, processor time as a backstop, and the number of processes and threads (a `pids`
   control group as root, where the kernel would not apply the limit to user id 0);
 - as root, or where unprivileged user namespaces are allowed: private mount, network and
-  process-id namespaces. In them the course's exercises/, solutions/ and git history, the
-  submission folder and the grader's working folders are hidden under empty mounts; every
-  file system is read-only but the sandbox's working folder (its TMPDIR too); no network
-  interface is up; and the student's code sees only its own processes and cannot signal the
-  grader's;
+  process-id namespaces, and a file system of its own. That file system holds only what
+  Python needs, read-only: the system folders (/usr, /lib, /bin, /etc, ...), the Python
+  installation and its packages, a few devices (/dev/null, /dev/urandom, ...), a read-only
+  /proc of its own processes, and a small writable working folder, always at /sandbox (its
+  HOME and TMPDIR). Everything else (home folders, /tmp, /run, other students' files, the
+  course's exercises/, solutions/ and git history, the grader's working folders) is not there.
+  Where that file system cannot be built, the course's folders, the submission and the
+  grader's working folders are hidden under empty mounts and every file system is made
+  read-only instead. No network interface is up; the student's code sees only its own
+  processes and cannot signal the grader's;
 - as root: a user id of its own, with no groups, where the Python installation is readable by
-  other users; otherwise user id 0 with every capability dropped for good;
+  other users (inside its own file system it always is); otherwise user id 0 with every
+  capability dropped for good;
 - no new privileges (setuid programs cannot raise them again).
 Elsewhere (macOS, Windows), only the limits the platform has; time limits are always enforced by
 the grader, from outside.
@@ -39,8 +45,20 @@ MS_REMOUNT = 32
 MS_BIND = 4096
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
+MS_NOATIME = 1024
+MS_NODIRATIME = 2048
+MS_RELATIME = 1 << 21
+MNT_DETACH = 2
 PR_SET_NO_NEW_PRIVS = 38
 _MOUNT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC}
+# statvfs flags of a mount, and the mount flags a read-only bind must keep (a user namespace
+# may not clear them)
+_KEPT_FLAGS = ((2, MS_NOSUID), (4, MS_NODEV), (8, MS_NOEXEC), (1024, MS_NOATIME),
+               (2048, MS_NODIRATIME), (4096, MS_RELATIME))
+SANDBOX = "/sandbox"  # the working folder, at the same path on every grading
+SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+DEVICES = ("null", "zero", "full", "random", "urandom")
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
 
 
 def _libc() -> Any:
@@ -126,6 +144,9 @@ def enter_namespaces(config: dict[str, Any], applied: list[str]) -> bool:
     applied.append("no network")
     if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return True
+    if _own_root(libc, config):
+        applied += ["course files hidden", "read-only files", "own file system"]
+        return True
     workdir = os.getcwd()
     # the working folder becomes a mount of its own, to stay writable; enter it
     if libc.mount(os.fsencode(workdir), os.fsencode(workdir), None, MS_BIND, None) == 0:
@@ -137,10 +158,119 @@ def enter_namespaces(config: dict[str, Any], applied: list[str]) -> bool:
     return True
 
 
+def _own_root(libc: Any, config: dict[str, Any]) -> bool:
+    """Build a file system of only what Python needs (see the module docstring) and make it
+    this process's root, its working folder at /sandbox. False, with nothing changed, where
+    it cannot be built; the current folder must be the sandbox's working folder."""
+    import platform
+
+    pivot_root = SYS_PIVOT_ROOT.get(platform.machine())
+    if pivot_root is None or not os.path.isdir("/tmp"):
+        return False
+    os.umask(0o022)
+    files = {name: _read_file(name) for name in os.listdir(".") if os.path.isfile(name)}
+    sources = [(path, os.open(path, os.O_PATH)) for path in _needed_paths()]
+    devices = [(name, os.open(f"/dev/{name}", os.O_PATH)) for name in DEVICES
+               if os.path.exists(f"/dev/{name}")]
+    try:
+        flags = MS_NOSUID | MS_NODEV
+        if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", flags, b"mode=0755,size=8m") != 0:
+            return False
+        try:
+            _furnish("/tmp", libc, sources, devices, files, config)
+            os.mkdir("/tmp/.old")
+            if libc.syscall(pivot_root, b"/tmp", b"/tmp/.old") != 0:
+                raise OSError("pivot_root failed")
+        except OSError:
+            libc.umount2(b"/tmp", MNT_DETACH)
+            return False
+    finally:
+        for _path, fd in (*sources, *devices):
+            os.close(fd)
+    os.chdir("/")
+    libc.umount2(b"/.old", MNT_DETACH)
+    os.rmdir("/.old")
+    libc.mount(None, b"/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+    os.chdir(SANDBOX)
+    for name in ("HOME", "TMPDIR", "TEMP", "TMP"):
+        os.environ[name] = SANDBOX
+    return True
+
+
+def _read_file(name: str) -> bytes:
+    with open(name, "rb") as handle:
+        return handle.read()
+
+
+def _needed_paths() -> list[str]:
+    """The folders the new file system holds: the system's, and Python's with its packages,
+    each once (not one inside another)."""
+    wanted = [p for p in SYSTEM_FOLDERS if os.path.lexists(p)]
+    for path in _python_paths():
+        wanted += {path, os.path.realpath(path)}
+    chosen: list[str] = []
+    for path in sorted(set(wanted), key=lambda p: (p.count("/"), p)):
+        if os.path.isdir(path) and not any(
+            path == c or path.startswith(c.rstrip("/") + "/") for c in chosen
+        ):
+            chosen.append(path)
+    return chosen
+
+
+def _furnish(root: str, libc: Any, sources: list[tuple[str, int]],
+             devices: list[tuple[str, int]], files: dict[str, bytes],
+             config: dict[str, Any]) -> None:
+    """Fill the new root: read-only binds of `sources`, the devices, /proc (mounted later),
+    the working folder with `files`, and the hidden folders covered."""
+    for path, fd in sources:
+        target = root + path
+        if os.path.islink(path):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.symlink(os.readlink(path), target)
+            continue
+        os.makedirs(target, exist_ok=True)
+        _bind_read_only(libc, fd, target)
+    os.makedirs(root + "/dev", exist_ok=True)
+    for name, fd in devices:
+        target = f"{root}/dev/{name}"
+        open(target, "w").close()
+        _bind(libc, fd, target, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{root}/dev/{name}")
+    os.makedirs(root + "/proc", exist_ok=True)
+    sandbox = root + SANDBOX
+    os.makedirs(sandbox)
+    size = f"mode=0700,size={config.get('disk_bytes', 64 << 20)}".encode()
+    if libc.mount(b"tmpfs", os.fsencode(sandbox), b"tmpfs", MS_NOSUID | MS_NODEV, size) != 0:
+        raise OSError("no working folder")
+    for name, data in files.items():
+        with open(os.path.join(sandbox, name), "wb") as handle:
+            handle.write(data)
+    _hide(libc, [root + path for path in config.get("hide", []) if os.path.isdir(root + path)])
+
+
+def _bind(libc: Any, fd: int, target: str, flags: int) -> None:
+    if libc.mount(f"/proc/self/fd/{fd}".encode(), os.fsencode(target), None, flags, None) != 0:
+        raise OSError(f"cannot bind {target}")
+
+
+def _bind_read_only(libc: Any, fd: int, target: str) -> None:
+    _bind(libc, fd, target, MS_BIND | MS_REC)
+    kept = 0
+    info = os.statvfs(target)
+    for statvfs_flag, mount_flag in _KEPT_FLAGS:
+        if info.f_flag & statvfs_flag:
+            kept |= mount_flag
+    flags = MS_REMOUNT | MS_BIND | MS_RDONLY | kept
+    if libc.mount(None, os.fsencode(target), None, flags, None) != 0:
+        raise OSError(f"cannot make {target} read-only")
+
+
 def inside_new_pid_namespace(config: dict[str, Any], applied: list[str]) -> None:
     """In the first process of a new process-id namespace: show only its own processes."""
     libc = _libc()
-    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY  # no kernel setting can be written
     if libc.mount(b"proc", b"/proc", b"proc", flags, None) == 0:
         applied.append("own process table")
 

@@ -1,8 +1,7 @@
 from pathlib import Path
 
-import grader
-
-COURSE = Path(grader.__file__).resolve().parent.parent / "tests" / "fixtures" / "course"
+REPO = Path("@REPO@")  # the repository's folder, filled in by the corpus runner
+COURSE = REPO / "tests" / "fixtures" / "course"
 PLACES = [
     COURSE / "solutions" / "hostile" / "target.py",
     COURSE / "exercises" / "hostile" / "checks" / "test_target.py",

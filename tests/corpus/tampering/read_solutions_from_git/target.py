@@ -1,9 +1,7 @@
 import subprocess
 from pathlib import Path
 
-import grader
-
-REPO = Path(grader.__file__).resolve().parent.parent
+REPO = Path("@REPO@")  # the repository's folder, filled in by the corpus runner
 SOLUTION = "tests/fixtures/course/solutions/hostile/target.py"
 
 
