@@ -55,14 +55,16 @@ def _student_folder(folder: Path, day: Day) -> Path:
     """Where a submission keeps its files: the folder itself, or, when it holds none of them,
     its exercises/<day>/ (a whole repository submitted) or its only subfolder (an archive)."""
     names = [e.student_file for e in day.exercises]
-    if any((folder / name).exists() for name in names):
+    if any(os.path.lexists(folder / name) for name in names):
         return folder
     candidates = [folder / "exercises" / day.name]
     subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
     if len(subfolders) == 1:
         candidates += [subfolders[0], subfolders[0] / "exercises" / day.name]
     for candidate in candidates:
-        if any((candidate / name).exists() for name in names):
+        # a folder linked from elsewhere (the course's solutions, say) is not the submission's
+        inside = candidate.resolve().is_relative_to(folder.resolve())
+        if inside and any(os.path.lexists(candidate / name) for name in names):
             return candidate
     return folder
 
@@ -190,7 +192,7 @@ def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
         exercises=tuple(
             SessionExercise(
                 id=job.exercise.id,
-                source=str(job.source.resolve()),
+                source=os.path.abspath(job.source),  # a link is refused, never followed
                 display=job.display,
                 limits=asdict(job.exercise.limits),
                 checks=tuple(SessionCheck(c.name, str(c.path.resolve()))

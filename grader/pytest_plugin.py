@@ -56,6 +56,9 @@ _EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( \w+)? (example|test case): "
 BASE_PROFILE = "grading"
 
 
+# What a check raises when a student's value has an unexpected shape, not because it is wrong
+DATA_ERRORS = (TypeError, ValueError, LookupError, AttributeError, ArithmeticError)
+
 def register_profiles() -> None:
     """The hypothesis settings every grading uses: same examples every run, no database."""
     settings.register_profile(
@@ -199,11 +202,19 @@ def _classify(error: BaseException, display: str,
             FailureKind.MISMATCH,
             "your code gave different results when called again with the same input: does it "
             "keep state between calls, or use randomness?")
+    reason = f"{type(error).__name__}: {message.splitlines()[0] if message else ''}".strip()
+    if last is not None and isinstance(error, DATA_ERRORS):
+        # most likely what came back has a shape the check did not expect (a list where a
+        # number belongs, say); `grade verify` shows the check works on the solution
+        return Status.FAIL, Failure(
+            FailureKind.MISMATCH,
+            f"{last[1]} returned {short_repr(last[0])}, which the check could not work with "
+            f"({reason}): check the type and shape of what it returns",
+            call=str(last[1]), got=short_repr(last[0]))
     return Status.ERROR, Failure(
         FailureKind.GRADER_ERROR,
-        f"this check failed itself ({type(error).__name__}: "
-        f"{message.splitlines()[0] if message else ''}): a mistake in the check, not in your "
-        "code; please tell your instructor",
+        f"this check failed itself ({reason}): a mistake in the check, not in your code; "
+        "please tell your instructor",
         call=str(last[1]) if last else None, got=short_repr(last[0]) if last else None)
 
 

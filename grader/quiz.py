@@ -68,6 +68,7 @@ _POWER = re.compile(
 _WRITE_LIKE = "write it like 0.35, 43, 60B, 6e10, 60 billion, 60,000,000,000 or 6×10^10"
 MAX_NUMBER_TEXT = 100
 PERCENT_UNITS = (None, "", "fraction", "probability", "share", "accuracy", "percent")
+MAX_UNKNOWN_NOTED = 5  # answers to questions the quiz lacks, named one by one
 
 
 def parse_number(text: str, *, percent: bool = True) -> float:
@@ -491,6 +492,9 @@ def answer_lines(text: str, display: str) -> dict[str, int]:
 def _sheet_entries(text: str, display: str) -> list[tuple[str, int, yaml.Node]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise AnswerError(f"{display} nests lists or mappings too deeply to be an answer "
+                          "sheet: write each answer as `question_id: your answer`") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" at line {mark.line + 1}" if mark else ""
@@ -645,10 +649,14 @@ def grade_quiz(job: Job) -> ExerciseResult:
     except AnswerError as error:
         problem = Failure(FailureKind.UNPARSEABLE_ANSWER, str(error))
     ids = [q.id for q in spec.questions]
-    for unknown in answers.keys() - set(ids):
-        close = difflib.get_close_matches(unknown, ids, n=1)
-        notes.append(f"{job.display}: {unknown!r} is not a question of this quiz"
+    unknown = sorted(answers.keys() - set(ids))
+    for name in unknown[:MAX_UNKNOWN_NOTED]:
+        close = difflib.get_close_matches(name, ids, n=1)
+        notes.append(f"{job.display}: {name[:60]!r} is not a question of this quiz"
                      + (f" (did you mean {close[0]}?)" if close else ""))
+    if len(unknown) > MAX_UNKNOWN_NOTED:
+        notes.append(f"{job.display}: and {len(unknown) - MAX_UNKNOWN_NOTED:,} more answers "
+                     "to questions this quiz does not have")
     checks = []
     for question in spec.questions:
         points = to_points(question.points)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import secrets
 import signal
 import stat
@@ -36,7 +37,7 @@ from grader.results import (
     Status,
 )
 from grader.rubric import grade_essay
-from grader.spec import to_points
+from grader.spec import EssaySpec, QuizSpec, to_points
 
 POSIX = os.name == "posix"
 STARTUP_ALLOWANCE = 60.0  # seconds for the check session to start, beyond the exercises' limits
@@ -151,7 +152,7 @@ class CheckSession:
             elif kind == "exercise":
                 exercises[str(record["exercise"])] = record
             elif kind == "session_error":
-                errors.append(str(record.get("message")))
+                errors.append(_text(record.get("message")))
             elif kind == "done":
                 done = True
         self.stop()
@@ -217,8 +218,18 @@ def _grade_here(job: Job) -> tuple[ExerciseResult, list[str]]:
         summary = f"the grader failed on this {job.exercise.kind}"
         detail = f"{type(error).__name__}: {error}"
         problem = Failure(FailureKind.GRADER_ERROR, summary, detail=detail)
+        spec = job.exercise.spec
+        parts = (spec.questions if isinstance(spec, QuizSpec)
+                 else spec.criteria if isinstance(spec, EssaySpec) else ())
+        # every question or criterion is still listed, at 0: the maximum stays the day's
+        checks = tuple(
+            CheckResult(part.id, getattr(part, "prompt", "") or getattr(part, "description", ""),
+                        Status.ERROR, Fraction(0), to_points(part.points),
+                        Failure(FailureKind.GRADER_ERROR, "not marked: see above"))
+            for part in parts
+        )
         result = ExerciseResult(id=job.exercise.id, title=job.exercise.title,
-                                kind=job.exercise.kind, file=job.display, checks=(),
+                                kind=job.exercise.kind, file=job.display, checks=checks,
                                 problem=problem)
         return result, [f"{job.exercise.id}: {summary}: {detail}"]
 
@@ -259,10 +270,19 @@ def _pump_lines(stream: IO[bytes], queue: Queue[bytes]) -> None:
     queue.put(b"")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: object) -> str:
+    """Text from the check session, fit for every report: a lone surrogate (which a student's
+    exception message may hold) cannot be encoded, so it becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(value))
+
+
 def _failure(data: dict[str, Any] | None) -> Failure | None:
     if not data:
         return None
-    fields = {k: (str(v) if v is not None else None) for k, v in data.items() if k != "kind"}
+    fields = {k: (_text(v) if v is not None else None) for k, v in data.items() if k != "kind"}
     return Failure(kind=FailureKind(data["kind"]), **fields)  # type: ignore[arg-type]
 
 
@@ -290,7 +310,7 @@ def _code_result(
             score=points if status is Status.PASS else Fraction(0),
             max_score=points,
             failure=_failure(record.get("failure")),
-            output=str(record.get("output") or ""),
+            output=_text(record.get("output") or ""),
             visibility=check.spec.visibility,
             duration=float(record.get("duration") or 0.0),
             file=display_path(check.path),
@@ -305,11 +325,11 @@ def _code_result(
             problem = Failure(
                 FailureKind.CHECK_ERROR,
                 f"the checks of this exercise could not be loaded: "
-                f"{exercise_record['collect_error']}",
+                f"{_text(exercise_record['collect_error'])}",
                 detail="If you edited a file under checks/, restore it (git checkout -- "
                        "exercises/); otherwise please tell your instructor.")
         if exercise_record.get("encoding_note"):
-            notes.append(f"{job.display}: {exercise_record['encoding_note']}")
+            notes.append(f"{job.display}: {_text(exercise_record['encoding_note'])}")
     return ExerciseResult(
         id=exercise.id,
         title=exercise.title,

@@ -418,6 +418,8 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         raise AuthoringError([Problem(file, f"cannot read the file: {error}")]) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise AuthoringError([Problem(file, "not valid YAML: nested too deeply")]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise AuthoringError(

@@ -8,6 +8,8 @@ file is never written to.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
 MAX_FILE_BYTES = 1 << 20
@@ -65,18 +67,36 @@ def _looks_like_utf16(data: bytes) -> bool:
 def read_student_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[
     str, str | None
 ]:
-    """The text of a student's file and an encoding note; StudentFileError if it cannot be read."""
+    """The text of a student's file and an encoding note; StudentFileError if it cannot be read.
+
+    Only a regular file is read: a link (which could point at the solutions, or at a secret of
+    the machine), a device or a pipe (which could block for ever) is refused, not followed.
+    """
     try:
-        if path.is_dir():
-            raise StudentFileError(f"{display} is a folder; it should be a file")
-        if not path.is_file():
-            raise StudentFileError(f"{display} was not found", missing=True)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise StudentFileError(
-                f"{display} is too large to grade ({size:,} bytes; the limit is {max_bytes:,})"
-            )
-        with path.open("rb") as handle:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise StudentFileError(f"{display} was not found", missing=True) from None
+    except OSError as error:
+        raise StudentFileError(f"{display} could not be read: {error.strerror or error}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise StudentFileError(f"{display} is a link to another file; hand in the file itself")
+    if stat.S_ISDIR(info.st_mode):
+        raise StudentFileError(f"{display} is a folder; it should be a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StudentFileError(f"{display} is not a regular file (a device or a pipe, say); "
+                               "hand in a text file")
+    if info.st_size > max_bytes:
+        raise StudentFileError(
+            f"{display} is too large to grade ({info.st_size:,} bytes; the limit is "
+            f"{max_bytes:,})"
+        )
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(
+        os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since lstat
+                raise StudentFileError(f"{display} is not a regular file; hand in a text file")
             data = handle.read(max_bytes + 1)
     except OSError as error:
         raise StudentFileError(f"{display} could not be read: {error.strerror or error}") from None

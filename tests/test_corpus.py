@@ -16,8 +16,13 @@ the submission brings) and `expect.yaml`:
                                # where the system offers it); skipped where it is missing
     repeat: 20                 # optional: grade this many times; every report must be identical
 
-A submission's text may name `@REPO@`, replaced by this repository's folder before grading: an
-attacker who knows where the course lives, without the grader telling them.
+    links: {target.py: solutions/hostile/target.py}   # optional: the file is a link instead,
+                               # to a path of the course (or an absolute one)
+    fifos: [target.py]         # optional: the file is a named pipe instead
+
+A submission's text may name `@REPO@`, replaced by this repository's folder before grading (an
+attacker who knows where the course lives, without the grader telling them), and
+`@CLASSMATE@`, a folder beside the submission holding another student's (right) files.
 
 Whatever the case, the well-behaved `bystander` exercise graded beside it scores full marks, no
 grader error is reported, every report renders, and the student's files are left byte-identical.
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -46,10 +52,17 @@ BYSTANDER = FIXTURE_COURSE / "solutions" / "hostile" / "bystander.py"
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+    """What the student handed in: each file's digest, each link's target, each pipe."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[name] = f"link to {os.readlink(path)}"
+        elif path.is_fifo():
+            found[name] = "pipe"
+        elif path.is_file():
+            found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
 
 def prepare(case: Path, expect: dict[str, Any], tmp_path: Path) -> tuple[Path, Path | None, Path]:
@@ -72,15 +85,24 @@ def prepare(case: Path, expect: dict[str, Any], tmp_path: Path) -> tuple[Path, P
     submission = course / "exercises" / "hostile" if expect.get("local") else tmp_path / "sub"
     submission.mkdir(parents=True, exist_ok=True)
     shutil.copy(BYSTANDER, submission / "bystander.py")
+    classmate = tmp_path / "classmate"
+    classmate.mkdir()
+    shutil.copy(FIXTURE_COURSE / "solutions" / "hostile" / "target.py", classmate)
     for item in case.iterdir():
         if item.name != "expect.yaml":
             if item.is_dir():
                 shutil.copytree(item, submission / item.name, dirs_exist_ok=True)
             else:
-                shutil.copy(item, submission / item.name)
-                if item.suffix == ".py" and b"@REPO@" in item.read_bytes():
-                    text = item.read_text(encoding="utf-8").replace("@REPO@", str(REPO))
-                    (submission / item.name).write_text(text, encoding="utf-8")
+                text = item.read_text(encoding="utf-8", errors="surrogateescape")
+                for placeholder, value in (("@REPO@", REPO), ("@CLASSMATE@", classmate)):
+                    text = text.replace(placeholder, str(value))
+                (submission / item.name).write_bytes(text.encode("utf-8", "surrogateescape"))
+    for name, target in (expect.get("links") or {}).items():
+        (submission / name).unlink(missing_ok=True)
+        (submission / name).symlink_to(target if target.startswith("/") else course / target)
+    for name in expect.get("fifos") or []:
+        (submission / name).unlink(missing_ok=True)
+        os.mkfifo(submission / name)
     return course, None if expect.get("local") else submission, submission
 
 
@@ -122,8 +144,9 @@ def test_hostile_submission_costs_its_own_exercise_only(case: Path, tmp_path: Pa
             pytest.skip(f"this system does not offer {', '.join(sorted(missing))}")
         check_run(run, expect)
         reports.add(json.dumps(json_report.without_timings(json_report.as_dict(run))))
-        for unicode in (True, False):
-            terminal.render(run, terminal.Style(color=False, unicode=unicode))
+        for unicode in (True, False):  # every report renders, and can be written as UTF-8
+            terminal.render(run, terminal.Style(color=False, unicode=unicode)).encode("utf-8")
+        json_report.render(run).encode("utf-8")
     assert len(reports) == 1, "the same submission got different reports"
     assert digests(student_folder) == before
 

@@ -444,3 +444,10 @@ def test_a_percentage_is_refused_where_the_question_counts_something() -> None:
     mark = mark_answer(numeric_question("1037.55"), "103755%")
     assert mark.status is Status.FAIL and mark.failure is not None
     assert "percentage" in mark.failure.summary
+
+
+def test_a_sheet_nested_too_deeply_is_unreadable_not_a_crash() -> None:
+    # found by an attacker: 5,000 nested lists made the YAML reader recurse until it failed
+    sheet = "q: " + "[" * 5000 + "]" * 5000 + "\n"
+    with pytest.raises(AnswerError, match="too deeply"):
+        read_answer_sheet(sheet, "quiz.yaml")
