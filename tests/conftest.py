@@ -19,7 +19,7 @@ FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
 Grader = Callable[..., GradingRun]
 
 # Course material, not the suite's own tests: graded by the tests, never collected by pytest.
-collect_ignore = ["fixtures", "day06"]
+collect_ignore = ["fixtures", "day06", "malformed"]
 
 # The suite's own properties run the same examples on every machine, like gradings do.
 settings.register_profile("suite", derandomize=True, database=None, deadline=None)
