@@ -36,6 +36,7 @@ from grader.spec import (
     ResolvedLimits,
     load_day_spec,
     load_exercise_spec,
+    read_text,
 )
 
 COURSE_ENV = "GRADE_COURSE"
@@ -212,13 +213,13 @@ class Course:
         problems: list[Problem] = []
         exercises: list[Exercise] = []
         seal = read_seal(day_dir / SEAL_FILE)
-        for exercise_id in day_spec.exercises:
+        for index, exercise_id in enumerate(day_spec.exercises):
             if only and exercise_id not in only:
                 continue
             try:
                 exercises.append(
                     self._load_exercise(name, exercise_id, day_dir, solutions_dir, base_limits,
-                                        seal)
+                                        seal, index)
                 )
             except AuthoringError as error:
                 problems.extend(error.problems)
@@ -232,18 +233,25 @@ class Course:
         solutions_dir: Path,
         base_limits: ResolvedLimits,
         seal: dict[str, str] | None,
+        index: int = 0,
     ) -> Exercise:
+        """One exercise of a day, the `index`th the day lists."""
         spec_path = day_dir / "specs" / f"{exercise_id}.yaml"
         day_file = self.display(day_dir / "day.yaml")
+        listed = f"exercises[{index}]"  # where day.yaml lists it
         if exercise_id in RESERVED_IDS:
             raise AuthoringError(
                 [Problem(day_file, f"{exercise_id!r} is the name of a Python module; "
-                         "choose another exercise id", field="exercises")]
+                         "choose another exercise id", field=listed)]
             )
         if not spec_path.is_file():
+            written = [p.stem for p in sorted((day_dir / "specs").glob("*.yaml"))]
+            close = difflib.get_close_matches(exercise_id, written, n=1)
             raise AuthoringError(
                 [Problem(day_file, f"exercise {exercise_id!r} has no spec: "
-                         f"{self.display(spec_path)} is missing", field="exercises")]
+                         f"{self.display(spec_path)} is missing", field=listed,
+                         suggestion=f"did you mean {close[0]}? Its spec is there" if close
+                         else "write it, or remove the exercise from day.yaml")]
             )
         spec = load_exercise_spec(spec_path, self.display(spec_path))
         student_file = exercise_id + KIND_FILE_SUFFIX[spec.kind]
@@ -318,16 +326,21 @@ class Course:
         spec_file = self.display(day_dir / "specs" / f"{exercise_id}.yaml")
         public_path, hidden_path = check_paths(exercise_id, day_dir, solutions_dir)
         found: dict[str, tuple[ScannedCheck, Path]] = {}
+        # checks already reported (their file is missing or unreadable, or they lack a title):
+        # saying they are not defined as well would only bury the one problem to fix
+        reported: set[str | Path] = set()
         for path, required in ((public_path, True), (hidden_path, False)):
             if not path.is_file():
                 if required:
                     problems.append(
                         Problem(spec_file, f"the checks file {self.display(path)} is missing")
                     )
+                    reported.add(path)
                 continue
             for name, scanned in scan_checks(path, self.display(path)).items():
                 if scanned.problem:
                     problems.append(scanned.problem)
+                    reported.add(name or path)
                 elif name in found:
                     problems.append(
                         Problem(self.display(path), f"check {name} is defined in both "
@@ -343,9 +356,14 @@ class Course:
                     absent.append(name)  # hidden checks run only where they are present
                     continue
                 where = hidden_path if check_spec.visibility != "visible" else public_path
+                if name in reported or where in reported:
+                    continue
+                unlisted = [n for n in found if n not in spec.checks]
+                close = difflib.get_close_matches(name, unlisted, n=1)
                 problems.append(
                     Problem(spec_file, f"check {name} is not defined in {self.display(where)}",
-                            field=f"checks.{name}")
+                            field=f"checks.{name}",
+                            suggestion=f"did you mean {close[0]}?" if close else None)
                 )
                 continue
             scanned, path = found[name]
@@ -424,13 +442,13 @@ def scan_checks(path: Path, display: str) -> dict[str, ScannedCheck]:
     """The check functions of a checks file, with their titles, read without running it; a file
     that cannot be read is one entry named "" holding the problem."""
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_text(path, display, "Python source")
         tree = ast.parse(source, filename=display)
     except SyntaxError as error:
         invalid = Problem(display, f"not valid Python: {error.msg}", error.lineno, error.offset)
         return {"": ScannedCheck("", 0, "", invalid)}
-    except (OSError, UnicodeDecodeError) as error:
-        return {"": ScannedCheck("", 0, "", Problem(display, f"cannot read the file: {error}"))}
+    except AuthoringError as error:
+        return {"": ScannedCheck("", 0, "", error.problems[0])}
     checks: dict[str, ScannedCheck] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):

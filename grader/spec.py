@@ -7,13 +7,17 @@ leaf of the pipeline: it imports nothing else from the package but `errors`.
 
 from __future__ import annotations
 
+import codecs
+import datetime
 import difflib
 import math
-from collections.abc import Iterator
+import re
+import types
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -37,6 +41,15 @@ __all__ = ["DEFAULT_LIMITS", "ResolvedLimits"]  # re-exported: specs resolve the
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
+
+
+class FieldError(ValueError):
+    """A validator's error about one part of the value it checks: `at` is the path from the
+    validated field (or model) down to that part, so that the problem points at it."""
+
+    def __init__(self, message: str, *at: str | int) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 def _hundredths(value: int | float) -> int | float:
@@ -111,9 +124,9 @@ class DaySpec(_Model):
     @field_validator("exercises")
     @classmethod
     def _unique(cls, ids: list[str]) -> list[str]:
-        seen = [i for n, i in enumerate(ids) if i in ids[:n]]
-        if seen:
-            raise ValueError(f"exercise {seen[0]!r} is listed twice")
+        for n, exercise_id in enumerate(ids):
+            if exercise_id in ids[:n]:
+                raise FieldError(f"exercise {exercise_id!r} is listed twice", n)
         return ids
 
 
@@ -181,9 +194,9 @@ class Question(_Model):
     def _choices_match_type(self) -> Question:
         has_choices = self.type in ("choice", "multiple_choice")
         if has_choices and not self.choices:
-            raise ValueError(f"a {self.type} question needs `choices`")
+            raise FieldError(f"a {self.type} question needs `choices`", "type")
         if not has_choices and self.choices:
-            raise ValueError(f"a {self.type} question has no `choices`")
+            raise FieldError(f"a {self.type} question has no `choices`", "choices")
         return self
 
 
@@ -201,7 +214,7 @@ class QuizSpec(_ExerciseBase):
         ids = [q.id for q in questions]
         for n, qid in enumerate(ids):
             if qid in ids[:n]:
-                raise ValueError(f"question id {qid!r} is used twice")
+                raise FieldError(f"question id {qid!r} is used twice", n, "id")
         return questions
 
 
@@ -218,7 +231,7 @@ class WordBounds(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> WordBounds:
         if self.max is not None and self.max < self.min:
-            raise ValueError("`max` is below `min`")
+            raise FieldError(f"`max` ({self.max}) is below `min` ({self.min})", "max")
         return self
 
 
@@ -245,9 +258,12 @@ class Criterion(_Model):
     @model_validator(mode="after")
     def _need_fits(self) -> Criterion:
         if self.need is not None and self.need > len(self.evidence):
-            raise ValueError(f"`need` is {self.need} but there are {len(self.evidence)} groups")
-        if any(not group for group in self.evidence):
-            raise ValueError("an evidence group is empty")
+            raise FieldError(f"`need` is {self.need} but there are {len(self.evidence)} "
+                             "groups", "need")
+        for n, group in enumerate(self.evidence):
+            if not group:
+                raise FieldError("this evidence group is empty: give it at least one term",
+                                 "evidence", n)
         return self
 
 
@@ -260,7 +276,7 @@ class ScoreBand(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> ScoreBand:
         if self.max < self.min:
-            raise ValueError("`max` is below `min`")
+            raise FieldError(f"`max` ({self.max}) is below `min` ({self.min})", "max")
         return self
 
 
@@ -337,31 +353,54 @@ class Located:
 class _Reader:
     """Builds plain Python data from a YAML node tree, remembering every value's position."""
 
+    MAX_VALUES = 100_000  # aliases can make a short file stand for an enormous one
+
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Path_, Located] = {}
         self.key_positions: dict[Path_, Located] = {}
         self.problems: list[Problem] = []
         self._scalars = yaml.constructor.SafeConstructor()
+        self._open: set[int] = set()  # the nodes being read: an alias to one is a loop
+        self._values = 0
 
     def read(self, node: yaml.Node, path: Path_ = ()) -> Any:
+        if id(node) in self._open:
+            self._problem(node, path, "this alias refers to a value that contains it, so the "
+                          "value never ends")
+            return None
+        self._values += 1
+        if self._values > self.MAX_VALUES:
+            raise AuthoringError([Problem(self.file, f"the file stands for more than "
+                                          f"{self.MAX_VALUES} values: are aliases (*name) "
+                                          "repeating a large part of it?")])
+        self._open.add(id(node))
+        try:
+            return self._read(node, path)
+        finally:
+            self._open.discard(id(node))
+
+    def _read(self, node: yaml.Node, path: Path_) -> Any:
         mark = node.start_mark
         raw = node.value if isinstance(node, yaml.ScalarNode) else None
         self.positions[path] = Located(mark.line + 1, mark.column + 1, raw)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self._scalars.construct_object(key_node) if isinstance(
-                    key_node, yaml.ScalarNode
-                ) else None
-                if not isinstance(key, str | int) or isinstance(key, bool):
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self._problem(key_node, path, "merge keys (<<) are not supported: write "
+                                  "the keys out")
+                    continue
+                key = self._key(key_node, path)
+                if key is None:
                     self._problem(key_node, path, "a key must be a plain name")
                     continue
-                key = str(key)
-                if key in result:
-                    self._problem(key_node, (*path, key), "this key appears twice")
-                    continue
                 key_path = (*path, key)
+                if key in result:
+                    first = self.key_positions[key_path]
+                    self._problem(key_node, key_path, f"this key appears twice (first on line "
+                                  f"{first.line}); YAML would keep only one of them")
+                    continue
                 key_mark = key_node.start_mark
                 self.key_positions[key_path] = Located(
                     key_mark.line + 1, key_mark.column + 1, key_node.value
@@ -370,7 +409,28 @@ class _Reader:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.read(item, (*path, n)) for n, item in enumerate(node.value)]
-        return self._scalars.construct_object(node)
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: Path_) -> Any:
+        """A scalar's value; one that its explicit tag (`!!int x`) cannot make is a problem."""
+        try:
+            return self._scalars.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, IndexError, AttributeError):
+            self._problem(node, path, f"YAML cannot read {node.value!r} as {node.tag}"
+                          .replace("tag:yaml.org,2002:", "!!"))
+            return None
+
+    def _key(self, node: yaml.Node, path: Path_) -> str | None:
+        """A mapping key as the name it stands for. Keys are names, so one that YAML would read
+        as a number or a boolean (`on`, `012`) is taken as written, not as its value."""
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        value = self._scalar(node, path)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool | int | float) and node.value:
+            return str(node.value)
+        return None
 
     def _problem(self, node: yaml.Node, path: Path_, message: str) -> None:
         mark = node.start_mark
@@ -386,6 +446,12 @@ def _dotted(path: Path_) -> str | None:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+def parse_dotted(field: str) -> Path_:
+    """The path a dotted field name stands for: `questions[1].id` is ("questions", 1, "id")."""
+    return tuple(int(index) if index else name
+                 for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field))
 
 
 @dataclass(frozen=True)
@@ -406,22 +472,62 @@ class YamlDocument:
             path = path[:-1]
         return self.positions.get(path)
 
+    def locate_key(self, path: Path_) -> Located | None:
+        """Where the key of `path` is written (for a list item, the item), or else that of its
+        nearest ancestor that is in the file; None when not even the first key is."""
+        path = tuple(path)
+        while path:
+            if path in self.key_positions:
+                return self.key_positions[path]
+            if isinstance(path[-1], int) and path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return None
+
+
+def read_text(path: Path, display: str | None = None, what: str = "text") -> str:
+    """An instructor's file as text: UTF-8, with or without a byte order mark. A file that is
+    missing, unreadable, binary or in another encoding raises AuthoringError saying so, with
+    the line and column of the first byte that cannot be read."""
+    file = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise AuthoringError([Problem(file, "file not found")]) from None
+    except OSError as error:
+        raise AuthoringError([Problem(file, f"cannot read the file: {error.strerror or error}")]
+                             ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise AuthoringError([Problem(file, "the file is saved as UTF-16, not UTF-8",
+                                      suggestion="save it as UTF-8 in your editor")])
+    if b"\0" in data:
+        raise AuthoringError([Problem(file, f"this is a binary file, not {what}",
+                                      suggestion="replace it with the text file it should be")])
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = body.count(b"\n", 0, error.start) + 1
+        line_start = body.rfind(b"\n", 0, error.start) + 1
+        column = len(body[line_start:error.start].decode("utf-8", "replace")) + 1
+        raise AuthoringError([Problem(
+            file, f"the file is not UTF-8: byte 0x{body[error.start]:02x} cannot be read",
+            line, column, suggestion="save it as UTF-8 in your editor; it is probably in "
+            "Latin-1 or Windows-1252")]) from None
+
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Read an instructor's YAML file; syntax errors and duplicate keys become problems."""
     file = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AuthoringError([Problem(file, "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise AuthoringError([Problem(file, f"cannot read the file: {error}")]) from None
+    text = read_text(path, file, "YAML text")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
         raise AuthoringError([Problem(file, "not valid YAML: nested too deeply")]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context == "while scanning a simple key":  # found on the line after
+            mark = error.context_mark or mark
         raise AuthoringError(
             [
                 Problem(
@@ -429,18 +535,80 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
                     f"not valid YAML: {error.problem or error}",
                     mark.line + 1 if mark else None,
                     mark.column + 1 if mark else None,
+                    suggestion=_syntax_hint(error, text),
                 )
             ]
         ) from None
     except yaml.YAMLError as error:
         raise AuthoringError([Problem(file, f"not valid YAML: {error}")]) from None
     if node is None:
-        raise AuthoringError([Problem(file, "the file is empty")])
+        raise AuthoringError([Problem(file, "the file is empty (or holds only comments)")])
     reader = _Reader(file)
-    data = reader.read(node)
+    try:
+        data = reader.read(node)
+    except RecursionError:
+        raise AuthoringError([Problem(file, "not valid YAML: nested too deeply")]) from None
     if reader.problems:
         raise AuthoringError(reader.problems)
     return YamlDocument(file, data, reader.positions, reader.key_positions)
+
+
+_UNCLOSED = {
+    "while parsing a flow sequence": "the [ list",
+    "while parsing a flow mapping": "the { mapping",
+    "while scanning a quoted scalar": "the quoted text",
+}
+
+
+# a value (of a key, or a list item) that starts with a bracket or a quote
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+|[^\s#'"][^#]*?:\s+)([\[{"'])""")
+_OPENED = {"[": "a list", "{": "a mapping", '"': "quoted text", "'": "quoted text"}
+
+
+def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str | None:
+    """What usually causes a YAML syntax error, in the author's terms."""
+    problem = error.problem or ""
+    mark = error.problem_mark
+    lines = text.splitlines()
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    opened = _QUOTED_START.match(line)
+    if (mark and opened and mark.column > opened.start(1)
+            and problem.startswith("expected <block end>")):
+        return (f"this value starts with {opened.group(1)}, so YAML reads it as "
+                f"{_OPENED[opened.group(1)]} that ends before the rest of the line: put the "
+                "whole value in quotes")
+    if "'\\t'" in problem:
+        return "indent with spaces: YAML does not allow tab characters here"
+    if problem == "mapping values are not allowed here" and mark:
+        above = [x for x in lines[:mark.line] if x.strip() and not x.lstrip().startswith("#")]
+        indent = len(line) - len(line.lstrip(" "))
+        if above and indent > len(above[-1]) - len(above[-1].lstrip(" ")) and re.search(
+                r":\s+\S", above[-1]):
+            return ("this line is indented further than the one above, so YAML reads it as "
+                    "the rest of that line's value: line it up with the keys above it")
+        return "a value that contains `: ` must be in quotes"
+    if problem.startswith("found character") and "cannot start any token" in problem:
+        return f"a value starting with {problem.split()[2]} must be in quotes"
+    if error.context == "while scanning an alias":
+        return "a value starting with * or & must be in quotes"
+    if error.context == "while scanning a simple key":
+        return ("this line needs a colon after its key (`key: value`); if it goes on with the "
+                "value above, indent it further")
+    if problem == "sequence entries are not allowed here":
+        return "a list item (`- ...`) goes on a line of its own, indented under its key"
+    if problem.startswith(("expected <block end>", "expected '<document start>'")):
+        return "check the indentation: this line does not line up with the keys above it"
+    unclosed = _UNCLOSED.get(error.context or "")
+    if unclosed and unclosed != "the quoted text" and error.context_mark and mark and (
+            error.context_mark.line == mark.line):
+        return (f"{unclosed} that starts at column {error.context_mark.column + 1} needs a "
+                "comma between its items; text that starts with [ or { must be quoted as a "
+                "whole")
+    if unclosed and error.context_mark:
+        return (f"{unclosed} that starts on line {error.context_mark.line + 1}, column "
+                f"{error.context_mark.column + 1} is not closed; text that starts with [, {{ "
+                "or a quote must be quoted as a whole")
+    return None
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -462,33 +630,165 @@ def _all_field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None =
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if _is_model(annotation):
         yield annotation
     for arg in getattr(annotation, "__args__", ()) or ():
         yield from _models_in(arg)
 
 
+def _is_model(annotation: Any) -> bool:
+    return (get_origin(annotation) is None and isinstance(annotation, type)
+            and issubclass(annotation, BaseModel))
+
+
+def _alternatives(annotation: Any) -> Iterator[Any]:
+    """The types a value of `annotation` may have: Annotated unwrapped, unions split."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        yield from _alternatives(get_args(annotation)[0])
+    elif origin is Union or origin is types.UnionType:
+        for arg in get_args(annotation):
+            yield from _alternatives(arg)
+    else:
+        yield annotation
+
+
+def _models_at(model: type[BaseModel], path: Path_) -> list[type[BaseModel]]:
+    """The models the value at `path` below `model` may be read as (a union may allow several)."""
+    current: list[Any] = [model]
+    for part in path:
+        following: list[Any] = []
+        for option in (o for a in current for o in _alternatives(a)):
+            if _is_model(option) and isinstance(part, str):
+                following += [info.annotation for name, info in option.model_fields.items()
+                              if (info.alias or name) == part]
+            elif get_origin(option) is list and isinstance(part, int):
+                following.append(get_args(option)[0])
+            elif get_origin(option) is dict and isinstance(part, str):
+                following.append(get_args(option)[1])
+        current = following
+    return list(dict.fromkeys(o for a in current for o in _alternatives(a) if _is_model(o)))
+
+
+def _field_names(models: list[type[BaseModel]]) -> list[str]:
+    return list(dict.fromkeys(info.alias or name for model in models
+                              for name, info in model.model_fields.items()))
+
+
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> list[str]:
+    """The candidates nearest to `word`, sorted; several when they are equally near (`hnit` is
+    as near to `hint` as to `unit`), none when nothing is near enough."""
+    scored = [(difflib.SequenceMatcher(None, c, word).ratio(), c)
+              for c in dict.fromkeys(candidates) if c != word]
+    best = max((score for score, _ in scored), default=0.0)
+    return sorted(c for score, c in scored if score == best and score >= cutoff)
+
+
+def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str | None:
+    """`did you mean `points`?`, or None when no candidate is near `word`."""
+    names = [f"{quote}{name}{quote}" for name in closest(word, candidates)]
+    if not names:
+        return None
+    return "did you mean " + (", ".join(names[:-1]) + " or " if len(names) > 1 else "") + (
+        names[-1] + "?")
+
+
 _YAML_BOOLEAN_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
+_DECIMAL = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+# How a type error names what was expected, and how a suggestion does.
+_EXPECTED = {
+    "int_type": ("a valid integer", "a whole number"),
+    "float_type": ("a valid number", "a number"),
+    "string_type": ("a valid string", "text"),
+    "bool_type": ("true or false", "true or false"),
+    "list_type": ("a list", "a list"),
+    "dict_type": ("a mapping of keys", "a mapping of keys"),
+}
 
 
-def _trap_hint(error_type: str, value: Any, raw: str | None) -> str | None:
+def _yaml_float(value: float) -> str:
+    """`value` written with an exponent so that YAML 1.1 reads it as a number: 1.0e+9, not
+    1e9 (which it reads as text)."""
+    mantissa, exponent = f"{value:.14e}".split("e")
+    mantissa = mantissa.rstrip("0")
+    return f"{mantissa}{'0' if mantissa.endswith('.') else ''}e{exponent[0]}{int(exponent[1:])}"
+
+
+def _trap_hint(kinds: set[str], value: Any, raw: str | None) -> str | None:
     """Explain YAML 1.1 implicit typing when it is the likely cause of a type error."""
     if raw is None:
         return None
-    if error_type == "string_type":
+    numbers = kinds & {"int_type", "float_type"}
+    if "string_type" in kinds and not isinstance(value, str):
         if isinstance(value, bool) and raw.lower() in _YAML_BOOLEAN_WORDS:
             return f"YAML reads {raw} as {str(value).lower()}; write \"{raw}\" in quotes"
-        if isinstance(value, int) and raw.startswith("0") and raw != "0":
+        if isinstance(value, int) and re.fullmatch(r"[-+]?0[0-7_]+", raw):
             return f"YAML reads {raw} as the octal number {value}; write \"{raw}\" in quotes"
+        if isinstance(value, int | float) and ":" in raw:
+            return (f"YAML 1.1 reads {raw} as the base-60 number {value}; write \"{raw}\" in "
+                    "quotes")
         if isinstance(value, int | float):
-            return f"YAML reads {raw} as a number; write \"{raw}\" in quotes to keep the text"
-    if error_type in ("int_type", "float_type", "int_from_float") and isinstance(value, str):
-        try:
-            float(raw)
-        except ValueError:
-            return None
-        return f"YAML 1.1 reads {raw} as text; write it with a decimal point, like 1.0e3"
+            return f"YAML reads {raw} as the number {value}; write \"{raw}\" in quotes"
+        if isinstance(value, datetime.date):
+            return f"YAML reads {raw} as a date; write \"{raw}\" in quotes"
+    if numbers and isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%") and _DECIMAL.fullmatch(text[:-1].strip()):
+            share = float(text[:-1]) / 100
+            return f"YAML has no percentages: write {share:g} for {text}"
+        plain = text.replace(",", "").replace(" ", "")
+        if plain != text and _DECIMAL.fullmatch(plain):
+            return f"YAML reads {raw} as text: write {plain}, without separators"
+        if _DECIMAL.fullmatch(text) and "e" in text.lower():
+            number = float(text)
+            whole = number.is_integer() and abs(number) < 1e15
+            written = (f"{int(number)}" if whole and numbers == {"int_type"} else
+                       _yaml_float(number) + (f" or {int(number)}" if whole else ""))
+            return (f"YAML 1.1 reads {raw} as text, not a number, unless it has a decimal "
+                    f"point and a signed exponent: write {written}")
+    if numbers == {"int_type"} and isinstance(value, float) and value.is_integer():
+        return f"write {int(value)}: this is a whole number"
     return None
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One of pydantic's errors, placed in the document."""
+
+    path: Path_  # below the validated value, union branches left out
+    key: bool  # about the key at `path` (unknown, or not a valid name), not its value
+    item: Any  # pydantic's ErrorDetails
+
+    @property
+    def kind(self) -> str:
+        return str(self.item["type"])
+
+    @property
+    def about_type(self) -> bool:
+        return self.kind.endswith("_type")
+
+
+def _placed(data: Any, item: Any) -> _Error:
+    """Where an error is in the data: pydantic's location with the names of the union branches
+    it tried (`constrained-int`, `CheckSpec`, ...) left out, and a FieldError's own path added."""
+    path: list[str | int] = []
+    key = item["type"] == "extra_forbidden"
+    current = data
+    loc = item["loc"]
+    for n, part in enumerate(loc):
+        if part == "[key]":
+            key = True
+        elif (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            current = current[part]
+            path.append(part)
+        elif n == len(loc) - 1 and item["type"] == "missing":
+            path.append(part)
+    error = (item.get("ctx") or {}).get("error")
+    if isinstance(error, FieldError):
+        path += error.at
+    return _Error(tuple(path), key, item)
 
 
 def validate(
@@ -501,56 +801,127 @@ def validate(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        known = sorted(_all_field_names(model))
-        problems = []
-        for item in error.errors():
-            loc = path + tuple(p for p in item["loc"] if not _is_union_tag(p))
-            located = document.locate(loc, key=item["type"] == "extra_forbidden")
-            message = _message(item)
-            suggestion = None
-            if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):
-                close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
-                suggestion = f"did you mean `{close[0]}`?" if close else None
-                message = f"unknown key `{loc[-1]}`"
-            else:
-                suggestion = _trap_hint(
-                    item["type"], item.get("input"), located.raw if located else None
-                )
-            problems.append(
-                Problem(
-                    document.file,
-                    message,
-                    located.line if located else None,
-                    located.column if located else None,
-                    _dotted(loc),
-                    suggestion,
-                )
-            )
-        raise AuthoringError(problems) from None
+        raise AuthoringError(_problems(document, model, path, data, error.errors())) from None
 
 
-def _is_union_tag(part: str | int) -> bool:
-    # pydantic names the branch of a union it tried (`int`, `CheckSpec`, `constrained-str`, ...)
-    return isinstance(part, str) and (
-        part[:1].isupper()
-        or part in ("int", "float", "str", "list[str]", "constrained-int", "constrained-float")
-        or part.startswith(("constrained-", "function-", "list["))
-    )
+def _problems(document: YamlDocument, model: type[BaseModel], path: Path_, data: Any,
+              items: list[Any]) -> list[Problem]:
+    """One problem per thing wrong. A value that fails every branch of a union (points are an
+    integer, a number or a mapping) is one problem saying what it may be; a branch that fits the
+    value but finds it out of range says only that."""
+    errors = [_placed(data, item) for item in items]
+    # A mapping read by a model branch: its errors inside say what is wrong, not "not a number"
+    errors = [e for e in errors if not (e.about_type and any(
+        len(o.path) > len(e.path) and o.path[:len(e.path)] == e.path for o in errors))]
+    groups: dict[tuple[Path_, bool], list[_Error]] = {}
+    for e in errors:
+        groups.setdefault((e.path, e.key), []).append(e)
+    problems: list[Problem] = []
+    for (where, key), group in groups.items():
+        specific = [e for e in group if not e.about_type]
+        found = ([_problem(document, model, path, e) for e in specific] if specific
+                 else [_type_problem(document, model, path, where, key, group)])
+        problems += [p for p in found if p not in problems]
+    return problems
 
 
-def _message(item: Any) -> str:
-    kind = item["type"]
-    if kind == "missing":
-        return "this required key is missing"
-    if kind == "literal_error" and item["loc"][-1:] == ("schema",):
-        return f"`schema` must be {SCHEMA_VERSION}"
-    text = str(item["msg"])
-    if text.startswith("Value error, "):
-        text = text[len("Value error, ") :]
-    value = item.get("input")
-    if kind.endswith("_type") and not isinstance(value, dict | list):
-        text += f", got {value!r}"
-    return text
+def _place(document: YamlDocument, path: Path_, key: bool) -> tuple[int | None, int | None,
+                                                                     str | None]:
+    located = document.locate(path, key=key)
+    if located is None:
+        return None, None, None
+    return located.line, located.column, None if key else located.raw
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:50] + "...")
+    return repr(value)
+
+
+def _type_problem(document: YamlDocument, model: type[BaseModel], path: Path_, where: Path_,
+                  key: bool, group: list[_Error]) -> Problem:
+    """The value at `where` has none of the types its field allows."""
+    expected: list[tuple[str, str]] = []
+    for e in group:
+        if e.kind in ("model_type", "model_attributes_type"):
+            fields = _field_names(_models_at(model, where)) if not key else []
+            names = " and ".join(", ".join(f"`{f}`" for f in fields).rsplit(", ", 1))
+            text = f"a mapping with {names}" if 0 < len(fields) <= 3 else "a mapping of keys"
+            expected.append((text, text))
+        else:
+            expected.append(_EXPECTED.get(e.kind, (str(e.item["msg"]).removeprefix(
+                "Input should be "), "a value of another kind")))
+    if ("a valid number", "a number") in expected:  # an integer is a number too
+        expected = [x for x in expected if x[0] != "a valid integer"]
+    expected = list(dict.fromkeys(expected))
+    value = group[0].item.get("input")
+    line, column, raw = _place(document, path + where, key)
+    if value is None:
+        message = "this key has no value"
+        suggestion: str | None = (f"write {' or '.join(x[1] for x in expected)} after the "
+                                  "colon")
+    else:
+        message = f"Input should be {' or '.join(x[0] for x in expected)}, got {_got(value)}"
+        suggestion = _trap_hint({e.kind for e in group}, value, raw)
+    return Problem(document.file, message, line, column, _dotted(path + where), suggestion)
+
+
+_PATTERNS = {
+    ID_PATTERN: "must be a name of lower-case letters, digits and _, starting with a letter",
+    r"\S": "is blank: write some text",
+    r"^[a-z]$": "must be one lower-case letter",
+}
+
+
+def _problem(document: YamlDocument, model: type[BaseModel], path: Path_, e: _Error) -> Problem:
+    line, column, raw = _place(document, path + e.path, e.key)
+    value = e.item.get("input")
+    ctx = e.item.get("ctx") or {}
+    message = str(e.item["msg"]).removeprefix("Value error, ")
+    suggestion = None
+    if e.kind == "extra_forbidden":
+        name = str(e.path[-1])
+        message = f"unknown key `{name}`"
+        known = _field_names(_models_at(model, e.path[:-1])) or sorted(_all_field_names(model))
+        suggestion = did_you_mean(name, known)
+    elif e.kind == "missing":
+        message = "this required key is missing"
+    elif e.kind == "literal_error" and e.path[-1:] == ("schema",):
+        message = f"`schema` must be {SCHEMA_VERSION}"
+    elif e.kind == "literal_error":
+        message += f", got {_got(value)}"
+        if isinstance(value, str):
+            suggestion = did_you_mean(value, re.findall(r"'([^']*)'", str(ctx.get("expected"))))
+    elif e.kind == "string_too_short" and ctx.get("min_length") == 1:
+        message = "is empty: write some text"
+    elif e.kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        message = _PATTERNS[ctx["pattern"]]
+        if ctx["pattern"] != r"\S":
+            message += f", got {_got(value)}"
+    elif e.kind == "too_short":
+        needed = ctx.get("min_length", 1)
+        message = ("is empty: it needs at least one entry" if needed == 1
+                   else f"needs at least {needed} entries, got {ctx.get('actual_length')}")
+    elif e.kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        message += f", got {raw if raw is not None else _got(value)}"
+        suggestion = _description(model, e.path)
+    return Problem(document.file, message, line, column, _dotted(path + e.path), suggestion)
+
+
+def _description(model: type[BaseModel], path: Path_) -> str | None:
+    """What the field at `path` is for, as the schema describes it."""
+    if not path or not isinstance(path[-1], str):
+        return None
+    for parent in _models_at(model, path[:-1]):
+        for name, info in parent.model_fields.items():
+            if (info.alias or name) == path[-1] and info.description:
+                return info.description.rstrip(".")
+    return None
 
 
 def load_day_spec(path: Path, display: str) -> DaySpec:
@@ -562,28 +933,43 @@ def load_exercise_spec(path: Path, display: str) -> CodeSpec | QuizSpec | EssayS
     """Read and validate one exercise spec, choosing the model by its `kind`."""
     document = read_yaml(path, display)
     if not isinstance(document.data, dict):
-        raise AuthoringError([Problem(display, "an exercise spec must be a mapping of keys")])
+        top = document.locate(())
+        raise AuthoringError([Problem(
+            display, f"an exercise spec must be a mapping of keys, got {_got(document.data)}",
+            top.line if top else None, top.column if top else None,
+            suggestion="write one `key: value` per line: schema, kind, title, hint, ...")])
     kind = document.data.get("kind")
     model = EXERCISE_MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
-        located = document.locate(("kind",))
-        close = difflib.get_close_matches(str(kind), list(EXERCISE_MODELS), n=1)
-        raise AuthoringError(
-            [
-                Problem(
-                    display,
-                    "`kind` must be one of code, quiz, essay"
-                    + ("" if kind is None else f", got {kind!r}"),
-                    located.line if located else None,
-                    located.column if located else None,
-                    "kind",
-                    f"did you mean `{close[0]}`?" if close else None,
-                )
-            ]
-        )
+        raise AuthoringError([_kind_problem(document, kind)])
     spec = validate(document, model)
     assert isinstance(spec, CodeSpec | QuizSpec | EssaySpec)
     return spec
+
+
+def _kind_problem(document: YamlDocument, kind: Any) -> Problem:
+    """A spec whose `kind` is missing (perhaps misspelt as a key) or not a kind."""
+    kinds = list(EXERCISE_MODELS)
+    if "kind" not in document.data:
+        known = _field_names(list(EXERCISE_MODELS.values()))
+        misspelt = [k for k in document.data if k not in known and closest(k, ["kind"])]
+        if misspelt:
+            located = document.locate((misspelt[0],), key=True)
+            return Problem(document.file, f"unknown key `{misspelt[0]}`",
+                           located.line if located else None,
+                           located.column if located else None, misspelt[0],
+                           "did you mean `kind`?")
+        return Problem(document.file, "this required key is missing: it says whether the "
+                       f"exercise is {', '.join(kinds[:-1])} or {kinds[-1]}", 1, 1, "kind")
+    located = document.locate(("kind",))
+    return Problem(
+        document.file,
+        f"`kind` must be one of {', '.join(kinds)}, got {kind!r}",
+        located.line if located else None,
+        located.column if located else None,
+        "kind",
+        did_you_mean(str(kind), kinds),
+    )
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

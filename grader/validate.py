@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.catalog import SEAL_FILE, Course, Day, Exercise, check_paths, file_digest
@@ -22,9 +22,14 @@ from grader.spec import (
     CodeSpec,
     EssaySpec,
     QuizSpec,
+    YamlDocument,
+    did_you_mean,
     load_day_spec,
     load_exercise_spec,
     load_quiz_key,
+    parse_dotted,
+    read_text,
+    read_yaml,
 )
 from grader.student_files import StudentFileError, read_student_text
 
@@ -65,7 +70,7 @@ def validate_day(course: Course, name: str) -> DayReport:
         for exercise in day.exercises:
             problems.extend(_exercise_problems(course, day, exercise))
     problems.extend(_seal_problems(course, day))
-    return DayReport(name, len(day.spec.exercises), tuple(_unique(problems)))
+    return DayReport(name, len(day.spec.exercises), tuple(_placed(course, _unique(problems))))
 
 
 def validate_file(path: Path) -> list[Problem]:
@@ -91,6 +96,30 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
+def _placed(course: Course, problems: list[Problem]) -> list[Problem]:
+    """Problems about a field of a YAML file, given the line and column where it is written.
+
+    Checks across files (a check the checks file does not define, a band without a model essay,
+    a question the key does not answer) know the field but not the line: they work on the read
+    spec, not on its text. The line is where the field's key is written, or where the nearest
+    key above it is when the field itself is missing."""
+    documents: dict[str, YamlDocument | None] = {}
+    placed = []
+    for problem in problems:
+        if problem.line is None and problem.field and problem.file.endswith((".yaml", ".yml")):
+            if problem.file not in documents:
+                try:
+                    documents[problem.file] = read_yaml(course.root / problem.file, problem.file)
+                except AuthoringError:
+                    documents[problem.file] = None
+            document = documents[problem.file]
+            located = document.locate_key(parse_dotted(problem.field)) if document else None
+            if located is not None:
+                problem = replace(problem, line=located.line, column=located.column)
+        placed.append(problem)
+    return placed
+
+
 def _stray_specs(course: Course, day: Day) -> list[Problem]:
     """Specs in specs/ that the day does not list: a typo in day.yaml, or forgotten work."""
     listed = set(day.spec.exercises)
@@ -114,7 +143,9 @@ def _exercise_problems(course: Course, day: Day, exercise: Exercise) -> list[Pro
     problems: list[Problem] = []
     if not exercise.solution_path.is_file():
         problems.append(Problem(spec_file, f"the model solution "
-                                f"{course.display(exercise.solution_path)} is missing"))
+                                f"{course.display(exercise.solution_path)} is missing",
+                                suggestion="write the answer you expect, so that grade verify "
+                                "can show it scores full marks"))
     if isinstance(exercise.spec, CodeSpec):
         problems.extend(_code_problems(course, day, exercise))
     elif isinstance(exercise.spec, QuizSpec):
@@ -153,12 +184,12 @@ def _code_problems(course: Course, day: Day, exercise: Exercise) -> list[Problem
 
 def _parse_python(path: Path, display: str, problems: list[Problem]) -> ast.Module | None:
     try:
-        return ast.parse(path.read_text(encoding="utf-8-sig"), filename=display)
+        return ast.parse(read_text(path, display, "Python source"), filename=display)
     except SyntaxError as error:
         problems.append(Problem(display, f"not valid Python: {error.msg}", error.lineno,
                                 error.offset))
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(display, f"cannot read the file: {error}"))
+    except AuthoringError as error:
+        problems.extend(error.problems)
     return None
 
 
@@ -188,23 +219,16 @@ def _submission_calls(tree: ast.Module) -> list[tuple[str, int, int]]:
 def _quiz_problems(course: Course, exercise: Exercise, spec: QuizSpec) -> list[Problem]:
     problems: list[Problem] = []
     key_path = exercise.key_path
+    ids = [q.id for q in spec.questions]
     if key_path is None or key_path.suffix == ".json":  # a released key: nothing to author
         return problems
-    try:
-        marked = load_key(spec, key_path, course.display(key_path))
-    except AuthoringError as error:
-        problems.extend(error.problems)
+    if not key_path.is_file():
+        problems.append(Problem(
+            course.display(exercise.spec_path), f"the answer key {course.display(key_path)} "
+            "is missing", suggestion="write it with `schema: 1` and an entry under `answers:` "
+            f"for each of {', '.join(ids)}"))
     else:
-        for question_id, question in marked.items():
-            reason = unhashable_reason(question)
-            if reason:
-                problems.append(Problem(
-                    course.display(key_path), f"in a student release, this answer can only "
-                    f"be marked by you, not by the student's own grade: {reason}",
-                    field=f"answers.{question_id}",
-                    suggestion="list the accepted answers as plain text, or with ?, | and "
-                    "bounded repeats only", warning=True))
-    ids = [q.id for q in spec.questions]
+        problems.extend(_key_problems(course, spec, key_path))
     for path, role in ((exercise.stub_path, "answer sheet"),
                        (exercise.solution_path, "model answer sheet")):
         if not path.is_file():
@@ -230,6 +254,35 @@ def _quiz_problems(course: Course, exercise: Exercise, spec: QuizSpec) -> list[P
     return problems
 
 
+def _key_problems(course: Course, spec: QuizSpec, key_path: Path) -> list[Problem]:
+    """What is wrong with a quiz's answer key, and answers no student release can mark."""
+    display = course.display(key_path)
+    ids = [q.id for q in spec.questions]
+    try:
+        marked = load_key(spec, key_path, display)
+    except AuthoringError as error:
+        return [_suggest_question(p, ids) for p in error.problems]
+    problems = []
+    for question_id, question in marked.items():
+        reason = unhashable_reason(question)
+        if reason:
+            problems.append(Problem(
+                display, f"in a student release, this answer can only be marked by you, not "
+                f"by the student's own grade: {reason}", field=f"answers.{question_id}",
+                suggestion="list the accepted answers as plain text, or with ?, | and bounded "
+                "repeats only", warning=True))
+    return problems
+
+
+def _suggest_question(problem: Problem, ids: list[str]) -> Problem:
+    """An answer in the key under an id that is no question, with the question it may mean."""
+    answered = (problem.field or "").removeprefix("answers.")
+    if (problem.suggestion or answered == problem.field or answered in ids
+            or not answered.isidentifier()):
+        return problem
+    return replace(problem, suggestion=did_you_mean(answered, ids, quote=""))
+
+
 def model_essays(day: Day, exercise_id: str) -> dict[str, Path]:
     """The model essays of an essay exercise, by band name."""
     folder = day.solutions_dir / MODEL_ESSAYS / exercise_id
@@ -242,6 +295,12 @@ def _essay_problems(course: Course, day: Day, exercise: Exercise,
     essays = model_essays(day, exercise.id)
     folder = course.display(day.solutions_dir / MODEL_ESSAYS / exercise.id)
     problems = [
+        Problem(spec_file, f"criterion {criterion.id} is worth 0 points: meeting it or not "
+                "changes no score", field=f"criteria[{n}].points",
+                suggestion="give it points, or remove it")
+        for n, criterion in enumerate(spec.criteria) if criterion.points == 0
+    ]
+    problems += [
         Problem(spec_file, f"band {band} has no model essay: write {folder}/{band}.md",
                 field=f"bands.{band}")
         for band in spec.bands if band not in essays
@@ -257,7 +316,7 @@ def _essay_problems(course: Course, day: Day, exercise: Exercise,
             spec_file, "an essay needs at least two model essays with bands (a strong and a "
             "weak one), so that grade verify can show the rubric tells them apart",
             field="bands", suggestion="add `bands: {strong: {min: 0.8, max: 1}, weak: {min: 0, "
-            f"max: 0.4}}` and write {folder}/strong.md and weak.md", warning=True))
+            f"max: 0.4}}}}` and write {folder}/strong.md and weak.md", warning=True))
     return problems
 
 
