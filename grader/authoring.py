@@ -35,19 +35,42 @@ def schema_files() -> dict[str, str]:
 
 
 def field_reference() -> str:
-    """Markdown tables of every field of every instructor's file, from the schemas."""
+    """Markdown tables of every field of every instructor's file, from the schemas.
+
+    Each nested model (Limits, Question, ...) gets one table, after the first file that uses
+    it; its heading names every file it appears in, and a field of that type says whether its
+    table is above or below.
+    """
     schemas = json_schemas()
     sections: list[str] = []
     shown: set[str] = set()
+    rendered: set[str] = set()
+    used_in = _files_using(schemas)
     for heading, name, model in FILES:
         schema = schemas[name]
         definitions = schema.get("$defs", {})
         top = definitions[model] if model else schema
-        sections.append(_table(f"`{heading}`", top, definitions))
+        sections.append(_table(f"`{heading}`", top, definitions, rendered))
         for nested in _nested(top, definitions, shown):
-            sections.append(_table(f"{nested} (inside `{heading.split(',')[0]}`)",
-                                   definitions[nested], definitions))
+            files = ", ".join(f"`{f}`" for f in used_in[nested])
+            sections.append(_table(f"{nested} (inside {files})", definitions[nested],
+                                   definitions, rendered))
+            rendered.add(nested)
     return "\n".join(sections)
+
+
+def _files_using(schemas: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """For each nested model, the files (without their kind) whose fields use it."""
+    used: dict[str, list[str]] = {}
+    for heading, name, model in FILES:
+        definitions = schemas[name].get("$defs", {})
+        top = definitions[model] if model else schemas[name]
+        for ref in _nested(top, definitions, set()):
+            files = used.setdefault(ref, [])
+            file = heading.split(",")[0]
+            if file not in files:
+                files.append(file)
+    return used
 
 
 def _nested(schema: dict[str, Any], definitions: dict[str, Any], shown: set[str]) -> list[str]:
@@ -74,7 +97,8 @@ def _refs(fragment: Any) -> list[str]:
     return []
 
 
-def _table(heading: str, schema: dict[str, Any], definitions: dict[str, Any]) -> str:
+def _table(heading: str, schema: dict[str, Any], definitions: dict[str, Any],
+           rendered: set[str]) -> str:
     required = set(schema.get("required", []))
     lines = [f"#### {heading}", "", schema.get("description", "").strip(), "",
              "| field | type | required | description |", "|---|---|---|---|"]
@@ -84,13 +108,15 @@ def _table(heading: str, schema: dict[str, Any], definitions: dict[str, Any]) ->
             f"no (default `{json.dumps(default)}`)"
             if default is not None and not isinstance(default, dict | list) else "no")
         description = " ".join(fragment.get("description", "").split()).replace("|", "\\|")
-        lines.append(f"| `{field}` | {_type(fragment, definitions)} | {need} | {description} |")
+        lines.append(f"| `{field}` | {_type(fragment, definitions, rendered)} | {need} | "
+                     f"{description} |")
     return "\n".join(lines) + "\n"
 
 
-def _type(fragment: dict[str, Any], definitions: dict[str, Any]) -> str:
+def _type(fragment: dict[str, Any], definitions: dict[str, Any], rendered: set[str]) -> str:
     if "$ref" in fragment:
-        return f"{fragment['$ref'].rsplit('/', 1)[-1]} (below)"
+        name = fragment["$ref"].rsplit("/", 1)[-1]
+        return f"{name} ({'above' if name in rendered else 'below'})"
     if "const" in fragment:
         return f"`{json.dumps(fragment['const'])}`"
     if "enum" in fragment:
@@ -100,19 +126,19 @@ def _type(fragment: dict[str, Any], definitions: dict[str, Any]) -> str:
         kinds = [o for o in options if o.get("type") != "null"]
         if any(o.get("type") == "number" for o in kinds):  # an int is a number too
             kinds = [o for o in kinds if o.get("type") != "integer"]
-        return " or ".join(dict.fromkeys(_type(o, definitions) for o in kinds))
+        return " or ".join(dict.fromkeys(_type(o, definitions, rendered) for o in kinds))
     kind = fragment.get("type")
     if kind == "array":
-        return f"list of {_type(fragment.get('items', {}), definitions)}"
+        return f"list of {_type(fragment.get('items', {}), definitions, rendered)}"
     if kind == "object":
         values = fragment.get("patternProperties") or {}
         for pattern, value in values.items():
             keys = "id" if pattern == ID_PATTERN else "letter" if pattern == "^[a-z]$" else "key"
-            return f"map of {keys} to {_type(value, definitions)}"
+            return f"map of {keys} to {_type(value, definitions, rendered)}"
         if "additionalProperties" in fragment and isinstance(
             fragment["additionalProperties"], dict
         ):
-            return f"map of key to {_type(fragment['additionalProperties'], definitions)}"
+            return f"map of key to {_type(fragment['additionalProperties'], definitions, rendered)}"
         return "mapping"
     if kind == "string":
         if fragment.get("pattern") == ID_PATTERN:

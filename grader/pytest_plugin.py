@@ -53,6 +53,9 @@ _RERUN_KINDS = {FailureKind.MISMATCH, FailureKind.ASSERTION, FailureKind.STUDENT
                 FailureKind.BAD_RETURN}
 # "Falsifying example: ...", "Failing test case: ...", "Failing explicit example: ..."
 _EXAMPLE_NOTE = re.compile(r"^(Falsifying|Failing)( \w+)? (example|test case): ")
+# pytest's advice to its own user ("Use -v to get more diff"): students cannot pass -v to grade
+_PYTEST_ADVICE = re.compile(r"^\s*(?:Use -v+ to get (?:more|the full) diff\b.*"
+                            r"|\.\.\.Full output truncated .*)$")
 BASE_PROFILE = "grading"
 
 
@@ -193,6 +196,7 @@ def _classify(error: BaseException, display: str,
                 call=str(last[1]), got=short_repr(last[0]))
         return Status.FAIL, Failure(FailureKind.MISMATCH, f"your code did not raise {expected}")
     if isinstance(error, AssertionError | pytest.fail.Exception):
+        message = _without_pytest_advice(message)
         first_line = message.splitlines()[0] if message else "a check failed"
         return Status.FAIL, Failure(
             FailureKind.ASSERTION, first_line, call=str(last[1]) if last else None,
@@ -216,6 +220,13 @@ def _classify(error: BaseException, display: str,
         f"this check failed itself ({reason}): a mistake in the check, not in your code; "
         "please tell your instructor",
         call=str(last[1]) if last else None, got=short_repr(last[0]) if last else None)
+
+
+def _without_pytest_advice(message: str) -> str:
+    """A bare assert's explanation without pytest's hints to its own user and blank lines."""
+    lines = [line for line in message.splitlines()
+             if line.strip() and not _PYTEST_ADVICE.match(line)]
+    return "\n".join(lines)
 
 
 class GradingPlugin:

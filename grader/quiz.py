@@ -71,11 +71,14 @@ PERCENT_UNITS = (None, "", "fraction", "probability", "share", "accuracy", "perc
 MAX_UNKNOWN_NOTED = 5  # answers to questions the quiz lacks, named one by one
 
 
-def parse_number(text: str, *, percent: bool = True) -> float:
+def parse_number(text: str, *, percent: bool = True, unit: str | None = None) -> float:
     """The number a person wrote; AnswerError when it cannot be read as exactly one number.
 
-    With `percent=False` (a question counting tokens or nats, say) "34.9%" is refused.
+    With `percent=False` (a question counting tokens or nats, say) "34.9%" is refused. A unit
+    word after the number is ignored: the common ones (tokens, nats, times...) and the
+    question's own `unit` ("15.6 bits" where the unit is bits).
     """
+    units = _unit_forms(unit) + _UNIT_WORDS  # the question's own first: "tokens per parameter"
     original = text
     if len(text) > MAX_NUMBER_TEXT:
         raise AnswerError(f"{text[:20]!r}... is too long to be one number; {_WRITE_LIKE}")
@@ -93,10 +96,10 @@ def parse_number(text: str, *, percent: bool = True) -> float:
     changed = True
     while changed:
         changed = False
-        for unit in _UNIT_WORDS:
-            if text.endswith(unit) and len(text) > len(unit):
-                candidate = text[: -len(unit)].rstrip()
-                if candidate and (unit not in ("x", "×") or candidate[-1].isdigit()
+        for word in units:
+            if text.endswith(word) and len(text) > len(word):
+                candidate = text[: -len(word)].rstrip()
+                if candidate and (word not in ("x", "×") or candidate[-1].isdigit()
                                   or candidate[-1] in ".kmbgtq"):
                     text = candidate
                     changed = True
@@ -114,6 +117,15 @@ def parse_number(text: str, *, percent: bool = True) -> float:
     if not math.isfinite(value):
         raise AnswerError(f"{original.strip()!r} is not a finite number")
     return value
+
+
+def _unit_forms(unit: str | None) -> tuple[str, ...]:
+    """The ways a question's unit may follow a number: as written, singular and plural."""
+    word = " ".join((unit or "").lower().split())
+    if not word or word in PERCENT_UNITS:
+        return ()
+    forms = {word, word + "s", word[:-1] if word.endswith("s") and len(word) > 1 else word}
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def _parse_plain(text: str, power_allowed: bool = True) -> float | None:
@@ -275,7 +287,8 @@ def _mark(question: Question, entry: AnswerKey) -> MarkedQuestion:
         if question.type == "numeric":
             if isinstance(value, list):
                 raise ValueError("a numeric answer is one number")
-            number = parse_number(str(value)) if isinstance(value, str) else float(value)
+            number = (parse_number(str(value), unit=question.unit) if isinstance(value, str)
+                      else float(value))
             accepted.append(Accepted(number=number, feedback=answer.feedback))
         elif question.type in ("choice", "multiple_choice"):
             letters = [str(v) for v in value] if isinstance(value, list) else [str(value)]
@@ -578,7 +591,8 @@ def mark_answer(marked: QuestionKey, answer: Answer) -> Mark:
         if question.type == "numeric":
             if isinstance(answer, list):
                 raise AnswerError("write one number, not a list")
-            value = parse_number(answer, percent=question.unit in PERCENT_UNITS)
+            value = parse_number(answer, percent=question.unit in PERCENT_UNITS,
+                                 unit=question.unit)
             matched = marked.number_match(value)
             if matched is not None:
                 return Mark(Fraction(1), Status.PASS, None, matched[1], matched[0] > 0)
