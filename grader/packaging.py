@@ -19,6 +19,8 @@ apt-get update -q
 apt-get install -y -q python3 python3-venv python3-pip
 python3 -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --quiet /autograder/source/course
+# Quiz keys and hidden checks are for the grader (root) alone, not the student's code.
+chmod -R go-rwx /autograder/source/course/solutions
 """
 
 GRADESCOPE_RUN = """\
@@ -142,7 +144,9 @@ def gradescope_zip(course: Course, day: Day, target: Path) -> list[str]:
     readme = Path(__file__).resolve().parent.parent / "README.md"
     if readme.is_file():
         entries["course/README.md"] = readme.read_bytes()
-    for folder in (day.dir, day.solutions_dir):
+    # What grading needs: the day as students have it, its hidden checks and its quiz keys;
+    # not the reference solutions or model essays, which a student's code could print back.
+    for folder in (day.dir, day.solutions_dir / "checks", day.solutions_dir / "keys"):
         if folder.is_dir():
             for path in files_under(folder):
                 entries[f"course/{course.display(path)}"] = path.read_bytes()

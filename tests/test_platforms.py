@@ -90,6 +90,9 @@ def autograder(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "course/grader/cli.py", "course/exercises/demo/day.yaml",
                 "course/solutions/demo/keys/mini_quiz.yaml"} <= set(names)
         assert not [n for n in names if "__pycache__" in n or "/hostile/" in n]
+        # reference solutions and model essays stay behind: a student's code could print them
+        assert not [n for n in names
+                    if n.startswith("course/solutions/") and "/keys/" not in n], names
         for script in ("setup.sh", "run_autograder"):
             assert archive.getinfo(script).external_attr >> 16 & 0o111
         archive.extractall(root / "source")
