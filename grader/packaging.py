@@ -32,10 +32,14 @@ GRADE="${{GRADE:-$ROOT/venv/bin/grade}}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-cd "$ROOT/source/course" || exit 0
-$GRADE {day} --submission "$ROOT/submission" --format gradescope --output "$RESULTS" \\
-    2> "$ROOT/results/grade-errors.txt"
-status=$?
+if cd "$ROOT/source/course"; then
+    $GRADE {day} --submission "$ROOT/submission" --format gradescope --output "$RESULTS" \\
+        2> "$ROOT/results/grade-errors.txt"
+    status=$?
+else
+    echo "the course files are missing from the autograder" > "$ROOT/results/grade-errors.txt"
+    status=2
+fi
 cat "$ROOT/results/grade-errors.txt" >&2
 python3 - "$RESULTS" "$status" "$ROOT/results/grade-errors.txt" <<'PY'
 import json
@@ -51,7 +55,10 @@ except (OSError, ValueError):
             lines = handle.read().strip().splitlines()
     except OSError:
         lines = []
-    reason = lines[-1] if lines else "no message"
+    # the first line is the headline ("grade: 3 problem(s) ..."); the rest are details
+    reason = lines[0] if lines else "no message"
+    if status in ("137", "-9"):
+        reason = "the grader was killed, most likely for lack of memory"
     with open(results, "w", encoding="utf-8") as handle:
         json.dump({{
             "score": 0,
@@ -96,6 +103,8 @@ jobs:
         id: {step}
         run: grade {day} {where}--format classroom --output {day}-results.json --fail-under 0
       - name: Report to GitHub Classroom
+        # also when grading failed: the result then says so, and Classroom records it
+        if: always()
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
           {env}_RESULTS: "${{{{ steps.{step}.outputs.result }}}}"
@@ -110,6 +119,9 @@ COURSE_CHECKOUT = """\
           repository: {repository}
           ref: {ref}
           path: .course
+          # a private course repository needs a token that can read it (a fine-grained
+          # personal access token with read access to its contents), saved as this secret
+          token: ${{{{ secrets.COURSE_TOKEN || github.token }}}}
 """
 
 _EXCLUDED = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".ruff_cache"}

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from junitparser import JUnitXml
 
 from grader.cli import cli
@@ -131,6 +133,15 @@ def test_the_autograder_writes_valid_results_when_grading_fails(autograder: Path
     assert "could not grade this submission" in str(result["output"])
 
 
+def test_the_autograder_gives_the_headline_of_a_grading_failure(autograder: Path) -> None:
+    failing = autograder / "failing-grade"
+    failing.write_text("#!/bin/sh\necho 'grade: 2 problem(s)' >&2\necho '  detail' >&2\nexit 2\n")
+    failing.chmod(0o755)
+    result = run_autograder(autograder, str(failing), {"adder.py": "x = 1\n"})
+    assert result["score"] == 0
+    assert str(result["output"]).endswith("(status 2): grade: 2 problem(s)")
+
+
 # --- GitHub Classroom -----------------------------------------------------------------------
 
 
@@ -154,6 +165,7 @@ def test_the_classroom_workflow_grades_and_reports(tmp_path: Path) -> None:
     assert report["uses"].startswith("classroom-resources/autograding-grading-reporter@")
     assert report["with"]["runners"] == "demo"
     assert report["env"]["DEMO_RESULTS"] == "${{ steps.demo.outputs.result }}"
+    assert report["if"] == "always()"  # a failed grading is still recorded in Classroom
     assert flow["permissions"]["checks"] == "write"  # type: ignore[index]
 
 
@@ -163,6 +175,8 @@ def test_a_trusted_course_repository_supplies_the_checks(tmp_path: Path) -> None
     course = next(step for step in steps if step.get("with", {}).get("path") == ".course")
     assert course["with"]["repository"] == "teacher/llm-course"
     assert course["with"]["ref"] == "v1"
+    # a private course repository is read with the instructor's token, when one is saved
+    assert course["with"]["token"] == "${{ secrets.COURSE_TOKEN || github.token }}"
     grade = next(step for step in steps if step.get("id") == "demo")
     assert "--course .course --submission exercises/demo" in grade["run"]
 
@@ -187,6 +201,13 @@ def test_hidden_checks_run_where_present_and_stay_out_of_students_sight() -> Non
     assert "halve(3)" not in student and "1 hidden check (results not shown)" in student
     scope = json.loads(run("visibility", "--format", "gradescope", *COURSE).output)
     assert [t["visibility"] for t in scope["tests"]] == ["visible", "hidden"]
+    # the visible summary gives away neither the hidden result nor a total that includes it
+    assert "Public checks: 1/1" in scope["output"] and "1/3" not in scope["output"]
+    classroom = json.loads(run("visibility", "--format", "classroom", *COURSE).output)
+    junit = run("visibility", "--format", "junit", *COURSE).output
+    hidden = classroom["tests"][1]
+    assert (hidden["filename"], hidden["line_no"], hidden["test_code"]) == ("", 0, "")
+    assert "solutions" not in junit and "test_halve_odd" not in junit
 
 
 def test_without_the_hidden_file_the_wording_stays_honest(tmp_path: Path) -> None:
@@ -202,3 +223,27 @@ def test_without_the_hidden_file_the_wording_stays_honest(tmp_path: Path) -> Non
     assert "everything passes" not in result.output
     assert "all public checks pass; hidden checks run when your instructor grades" in result.output
     assert "1 hidden check run when your instructor grades" in result.output
+
+
+@given(checks=st.integers(1, 400), message_chars=st.integers(0, 20_000))
+@settings(max_examples=25)
+def test_the_classroom_result_always_fits_an_environment_variable(checks: int,
+                                                                  message_chars: int) -> None:
+    # the workflow passes it to the reporter in one variable, which Linux caps at 128 KiB
+    from fractions import Fraction
+
+    from grader.reporters import classroom
+    from grader.results import CheckResult, ExerciseResult, Failure, FailureKind, GradingRun, Status
+
+    failure = Failure(FailureKind.MISMATCH, "ü" * message_chars)
+    results = tuple(
+        CheckResult(f"test_{n}", f"check {n}", Status.FAIL, Fraction(0), Fraction(1, 2), failure,
+                    code="x = 1\n" * message_chars)
+        for n in range(checks))
+    exercise = ExerciseResult("chinchilla", "Chinchilla", "code", "chinchilla.py", results)
+    run = GradingRun("day06", "What are LLMs?", "exercises/day06", (exercise,))
+    encoded = classroom.encoded(run)
+    assert len(f"DAY06_RESULTS={encoded}".encode()) < 128 * 1024
+    decoded = json.loads(base64.b64decode(encoded))
+    assert len(decoded["tests"]) == checks
+    assert decoded["max_score"] == checks / 2

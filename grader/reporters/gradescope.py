@@ -9,6 +9,7 @@ printed goes into each test's output; the run's own stdout is for instructors on
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any
 
 from grader import __version__
@@ -16,6 +17,7 @@ from grader.feedback import (
     PROVISIONAL_NOTE,
     check_message,
     failure_lines,
+    points_text,
     points_value,
     total_line,
 )
@@ -55,7 +57,7 @@ def as_dict(run: GradingRun) -> dict[str, Any]:
     for n, exercise in enumerate(run.exercises, 1):
         for m, check in enumerate(exercise.checks, 1):
             tests.append(_test(exercise, check, f"{n}.{m}"))
-    summary = [f"{run.day}: {run.title}", total_line(run)]
+    summary = [f"{run.day}: {run.title}", _visible_total(run)]
     if any(e.provisional for e in run.exercises):
         summary.append(PROVISIONAL_NOTE)
     for error in run.grader_errors:
@@ -79,6 +81,18 @@ def as_dict(run: GradingRun) -> dict[str, Any]:
             "grader_errors": list(run.grader_errors),
         },
     }
+
+
+def _visible_total(run: GradingRun) -> str:
+    """The summary's total; where hidden checks ran, of the public checks only, so that the
+    visible summary does not give away the hidden tests' results."""
+    public = [c for e in run.exercises for c in e.checks if not c.hidden]
+    if len(public) == sum(len(e.checks) for e in run.exercises):
+        return total_line(run)
+    score = sum((c.score for c in public), Fraction(0))
+    maximum = sum((c.max_score for c in public), Fraction(0))
+    return (f"Public checks: {points_text(score)}/{points_text(maximum)}; hidden checks are "
+            "counted in the score once it is published")
 
 
 def render(run: GradingRun) -> str:

@@ -33,7 +33,7 @@ def _case(suite: ET.Element, exercise: ExerciseResult, check: CheckResult, numbe
     case = ET.SubElement(suite, "testcase", classname=f"{suite.get('name')}",
                          name=_clean(f"{check.id}: {name}" if not check.hidden else name),
                          time=f"{check.duration:.3f}")
-    if check.file:
+    if check.file and not check.hidden:  # where a hidden check lives is not for students
         case.set("file", check.file)
         case.set("line", str(check.line))
     _properties(case, score=points_text(check.score), max_score=points_text(check.max_score))
