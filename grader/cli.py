@@ -11,6 +11,7 @@ Exit status: 0 everything passed, 1 some checks failed, 2 usage or authoring err
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import signal
@@ -63,7 +64,8 @@ class GradeGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
-            return "day", self.commands["day"], args
+            # named after the day, so that click's messages say "Try 'grade day06 --help'"
+            return args[0], self.commands["day"], args
         return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -94,6 +96,25 @@ class DayCommand(click.Command):
 
 
 _GROUP_OPTIONS = ("-h", "--help", "--version")
+
+
+class Percent(click.FloatRange):
+    """A percentage from 0 to 100 (not NaN)."""
+
+    name = "percent"
+
+    def __init__(self) -> None:
+        super().__init__(0, 100)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not 0 <= number <= 100:  # NaN fails this too
+            self.fail(f"{value!r} is not a percentage: give a number from 0 to 100", param, ctx)
+        return number
 
 
 def _console_encoding() -> str:
@@ -210,7 +231,7 @@ def cli() -> None:
               show_default=True, help="How to print the results.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the results to this file instead of the screen.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+@click.option("--fail-under", type=Percent(), default=None, metavar="PERCENT",
               help="Exit 0 when the score is at least PERCENT of the maximum, 1 below it "
                    "(for CI gating; by default any failing check exits 1).")
 @click.option("--color/--no-color", default=None,
@@ -288,12 +309,11 @@ def _check_output(output: Path, plan: GradingPlan) -> None:
         raise UsageError(f"--output {output} is a folder; give a file name")
     if not target.parent.is_dir():
         raise UsageError(f"--output {output}: the folder {target.parent} does not exist")
-    protected = {job.source.resolve() for job in plan.jobs}
-    inside_course = any(
-        target.is_relative_to(folder.resolve())
-        for folder in (plan.course.exercises_dir, plan.course.solutions_dir)
-    )
-    if target in protected or (inside_course and target.exists()):
+    # the course's folders and every folder a graded file comes from
+    folders = {plan.course.exercises_dir.resolve(), plan.course.solutions_dir.resolve(),
+               *(job.source.resolve().parent for job in plan.jobs)}
+    inside = any(target.is_relative_to(folder) for folder in folders)
+    if target in {job.source.resolve() for job in plan.jobs} or (inside and target.exists()):
         raise UsageError(f"--output {output} would overwrite a file of the course or of the "
                          "submission; write the report somewhere else")
 

@@ -99,6 +99,10 @@ def test_a_file_missing_from_the_submission_costs_that_exercise_only(tmp_path: P
         (["demo", "--submission", "/nonexistent/dir"], "--submission /nonexistent/dir: no such"),
         (["demo", "--solutions", "--submission", "."], "either --solutions or --submission"),
         (["demo", "--format", "xml"], "Invalid value for '--format'"),
+        (["demo", "--fail-under", "nan"], "'nan' is not a percentage"),
+        (["demo", "--fail-under", "abc"], "'abc' is not a percentage"),
+        (["demo", "--fail-under", "150"], "give a number from 0 to 100"),
+        (["demo", "--bogus"], " demo --help' for help"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message_and_no_traceback(args: list[str],
@@ -180,6 +184,14 @@ def test_output_never_overwrites_a_students_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "would overwrite" in result.output
     assert student.read_bytes() == before
+
+
+def test_output_never_overwrites_a_student_file_that_is_not_being_graded(tmp_path: Path) -> None:
+    other = tmp_path / "mini_essay.md"
+    other.write_text("My essay.\n", encoding="utf-8")
+    result = run("demo", "adder", "--submission", str(tmp_path), "--output", str(other), *COURSE)
+    assert result.exit_code == 2
+    assert other.read_text(encoding="utf-8") == "My essay.\n"
 
 
 def test_output_into_a_missing_folder_is_a_usage_error() -> None:

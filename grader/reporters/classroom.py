@@ -68,16 +68,12 @@ def _size(result: dict[str, Any]) -> int:
 
 def _within_budget(result: dict[str, Any]) -> dict[str, Any]:
     """Shrink the tests' code, then their messages, until the result fits RESULT_BUDGET."""
-    shrinks = (
-        lambda test: test.update(test_code=""),
-        lambda test: test.update(message=_cut(test["message"], _SHORT_MESSAGE_CHARS)),
-        lambda test: test.update(message=""),
-    )
-    for shrink in shrinks:
+    shrinks = (("test_code", 0), ("message", _SHORT_MESSAGE_CHARS), ("message", 0))
+    for field, limit in shrinks:
         if _size(result) <= RESULT_BUDGET:
             break
         for test in result["tests"]:
-            shrink(test)
+            test[field] = _cut(test[field], limit) if limit else ""
     return result
 
 
