@@ -58,7 +58,9 @@ def _student_folder(folder: Path, day: Day) -> Path:
     if any(os.path.lexists(folder / name) for name in names):
         return folder
     candidates = [folder / "exercises" / day.name]
-    subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    # macOS archivers add __MACOSX/ beside the real top folder
+    subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and p.name != "__MACOSX"]
     if len(subfolders) == 1:
         candidates += [subfolders[0], subfolders[0] / "exercises" / day.name]
     for candidate in candidates:

@@ -194,6 +194,17 @@ def test_output_never_overwrites_a_student_file_that_is_not_being_graded(tmp_pat
     assert other.read_text(encoding="utf-8") == "My essay.\n"
 
 
+def test_an_unpacked_macos_archive_is_found_beside_its_metadata_folder(tmp_path: Path) -> None:
+    top = tmp_path / "my-work"
+    top.mkdir()
+    shutil.copy(FIXTURE_COURSE / "solutions" / "demo" / "adder.py", top)
+    (tmp_path / "__MACOSX" / "my-work").mkdir(parents=True)
+    (tmp_path / "__MACOSX" / "my-work" / "._adder.py").write_bytes(b"\x00\x05\x16\x07")
+    result = run("demo", "adder", "--submission", str(tmp_path), "--format", "json", *COURSE)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["score"] == 4
+
+
 def test_output_into_a_missing_folder_is_a_usage_error() -> None:
     result = run("demo", "adder", "--output", "/nonexistent/folder/report.json", *COURSE)
     assert result.exit_code == 2
