@@ -213,6 +213,15 @@ def cli() -> None:
       grade list                   the days and their exercises
 
     \b
+    Options of grade DAY (all of them: grade day06 --help):
+      --submission DIR    grade the files in DIR, named as in exercises/DAY
+      --solutions         grade the reference solutions
+      --format FORMAT     terminal (default), json, gradescope, classroom, junit
+                          or markdown
+      --output FILE       write the results to FILE instead of the screen
+      --fail-under PCT    exit 0 at PCT percent of the points or more, 1 below
+
+    \b
     For instructors:
       grade validate day07         check a day's files, with file:line and fixes
       grade verify day07           prove solutions pass, stubs fail, essays land in bands

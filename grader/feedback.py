@@ -6,12 +6,67 @@ same in the terminal, in JSON and on a grading platform.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import re
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from grader.results import CheckResult, ExerciseResult, Failure, FailureKind, GradingRun, Status
 
 MAX_MESSAGE_CHARS = 4000
 PROVISIONAL_NOTE = "Essay scores are provisional: your instructor may change them."
+FORGOTTEN_RETURN = "Did you forget a `return`? A function that ends without one returns None."
+
+# What a terminal (or a page) would obey rather than show: C0 controls but tab and newline,
+# DEL, C1 controls, and the bidirectional embeddings, overrides and isolates that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to show a person: every control character (C0 but tab and newline, DEL, C1)
+    and bidirectional override replaced by U+FFFD, so that a student's output can neither move
+    the cursor, clear the screen nor reorder what follows. Windows line ends become newlines."""
+    return _UNPRINTABLE.sub("\ufffd", text.replace("\r\n", "\n"))
+
+
+def with_text(run: GradingRun, change: Callable[[str], str]) -> GradingRun:
+    """`run` with `change` applied to every piece of text in it: titles, messages, tracebacks,
+    output, feedback, notes (statuses and points are left as they are)."""
+    return _with_text(run, change)  # type: ignore[no-any-return]
+
+
+def _with_text(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, tuple):
+        return tuple(_with_text(item, change) for item in value)
+    if isinstance(value, dict):
+        return {key: _with_text(item, change) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{
+            f.name: _with_text(getattr(value, f.name), change)
+            for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+# the note the grader adds where it kept only the start of what a check printed
+_OUTPUT_CUT = re.compile(r"\n?\[output truncated: ([\d,]+) more bytes not shown\]\s*\Z")
+
+
+def kept_output(output: str) -> tuple[str, str | None]:
+    """What a check printed, as kept, without the grader's note that the rest was not kept;
+    and the number of bytes not kept, as the note wrote it ("32,506"), or None."""
+    cut = _OUTPUT_CUT.search(output)
+    return (output[: cut.start()], cut.group(1)) if cut else (output, None)
+
+
+def printable_run(run: GradingRun) -> GradingRun:
+    """`run` with all its text made `printable`: what a human-readable report renders."""
+    return with_text(run, printable)
 
 
 def points_value(points: Fraction) -> int | float:
@@ -28,6 +83,8 @@ def failure_lines(failure: Failure) -> list[str]:
     """A failure as lines of text, most important first."""
     lines = [failure.summary]
     said = failure.summary
+    if _returned_none(failure):
+        lines.append(FORGOTTEN_RETURN)
     if failure.expected is not None and failure.expected not in said:
         lines.append(f"expected: {failure.expected}")
     if failure.got is not None and failure.got not in said and failure.kind not in (
@@ -46,6 +103,15 @@ def failure_lines(failure: Failure) -> list[str]:
     if failure.note:
         lines.append(failure.note)
     return lines
+
+
+def _returned_none(failure: Failure) -> bool:
+    """Whether the student's function returned None where a value was expected: most often a
+    `return` left out, which the student is better told about in so many words."""
+    return (failure.kind in (FailureKind.MISMATCH, FailureKind.ASSERTION)
+            and failure.got in ("None", "None (a NoneType)")
+            and failure.expected != "None"
+            and "expected it to raise" not in failure.summary)
 
 
 def check_message(check: CheckResult) -> str:

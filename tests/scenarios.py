@@ -99,6 +99,51 @@ def unicode_and_long_output() -> GradingRun:
     return _run([_exercise("chinchilla", [PASS, noisy])])
 
 
+def escapes_and_typography() -> GradingRun:
+    """What a student's test of the report tried: escape codes that clear the screen or rub out
+    lines, a function that forgot its `return`, 2000 lines of debug output, several checks on
+    one function not written yet, a long title, and typography a narrow console lacks."""
+    fake = "\x1b[2J\x1b[H\n\x1b[1A\x1b[2K✓ chinchilla 12/12 done\rTotal: 87/87 \u202eevil\n"
+    none = _check(
+        "test_lesson", "optimal_tokens gives the lesson's table: 1B -> 20B, 3B -> 60B, 7B -> "
+        "140B, 70B -> 1,400B", Status.FAIL, "2",
+        failure=Failure(FailureKind.MISMATCH, "optimal_tokens(1) returned None (a NoneType); "
+                        "expected a number", call="optimal_tokens(1)", got="None (a NoneType)",
+                        expected="a number"),
+        output=fake)
+    raised = _check(
+        "test_fractional", "optimal_tokens ≈ 20 × parameters for 3.8B (Phi-3-mini → 76B)",
+        Status.ERROR, "1",
+        failure=Failure(FailureKind.STUDENT_EXCEPTION,
+                        "optimal_tokens(3.8) raised ValueError: \x1b[31mno\x1b[0m “sizes” ≤ 0 "
+                        "– see …", call="optimal_tokens(3.8)",
+                        traceback='  File "exercises/day06/chinchilla.py", line 3, in '
+                                  'optimal_tokens\n    raise ValueError("\\x1b[31mno")\n'
+                                  "ValueError: \x1b[31mno\x1b[0m\n"))
+    debug = "".join(f"debug line {n}: params=3.0 tokens=180.0\n" for n in range(400))
+    noisy = _check("test_linear", "optimal_tokens is linear", Status.FAIL, "1", failure=Failure(
+        FailureKind.MISMATCH, "optimal_tokens(3) returned 61; expected 60",
+        call="optimal_tokens(3)", got="61", expected="60"),
+        output=debug + "\n[output truncated: 32,506 more bytes not shown]")
+    waiting = [_check(f"test_ratio_{n}", f"tokens_per_parameter, case {n}",
+                      Status.NOT_IMPLEMENTED, "1",
+                      failure=Failure(FailureKind.NOT_IMPLEMENTED,
+                                      "tokens_per_parameter is not implemented yet",
+                                      call=f"tokens_per_parameter({n}, 1400)"))
+               for n in range(3)]
+    quiz = _exercise("scale_quiz", [
+        _check("q1", "How many tokens?", Status.FAIL, "2", failure=Failure(
+            FailureKind.WRONG_ANSWER, "6×10^11 is not the answer", got="6×10^11\x1b[2K")),
+    ], kind="quiz")
+    essay = _exercise("qa_essay", [
+        _check("data", "Q&A in the training data", Status.PASS, "2",
+               feedback="You write “the web is full of Q&A\x1b[8m pages”."),
+        _check("limit", "A limitation", Status.FAIL, "1",
+               failure=Failure(FailureKind.CRITERION_MISSED, "Say when it can be wrong.")),
+    ], kind="essay", provisional=True)
+    return _run([_exercise("chinchilla", [none, raised, noisy, *waiting]), quiz, essay])
+
+
 def hidden_checks() -> GradingRun:
     secret_pass = _check("test_secret", "a hidden check", Status.PASS, "2", visibility="hidden")
     secret_fail = _check("test_secret_2", "another hidden check", Status.FAIL, "1",
@@ -116,4 +161,5 @@ SCENARIOS = {
     "zero_points": zero_points,
     "unicode_and_long_output": unicode_and_long_output,
     "hidden_checks": hidden_checks,
+    "escapes_and_typography": escapes_and_typography,
 }

@@ -8,6 +8,7 @@ The golden files live in tests/golden/<scenario>/; after an intended change of w
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -16,11 +17,20 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from junitparser import Error, Failure, JUnitXml
+from junitparser import Error, JUnitXml
+from junitparser import Failure as JUnitFailure
 
+from grader.feedback import failure_lines, printable
 from grader.reporters import classroom, gradescope, junit, markdown, terminal
 from grader.reporters import json as json_report
-from grader.results import GradingRun
+from grader.results import (
+    CheckResult,
+    ExerciseResult,
+    Failure,
+    FailureKind,
+    GradingRun,
+    Status,
+)
 from tests.scenarios import SCENARIOS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -56,10 +66,11 @@ def totals(run: GradingRun) -> dict[str, tuple[str, str]]:
     """The total and maximum as each format states them."""
     found: dict[str, tuple[str, str]] = {}
     text = terminal.render(run, terminal.Style())
-    match = re.search(r"Total: ([\d.]+)/([\d.]+)", text)
+    # the report's own total, at the start of a line: a student may print "Total: 87/87" too
+    match = re.search(r"(?m)^Total: ([\d.]+)/([\d.]+)", text)
     assert match
     found["terminal"] = (match.group(1), match.group(2))
-    match = re.search(r"Total: ([\d.]+)/([\d.]+)", markdown.render(run))
+    match = re.search(r"(?m)^\*\*Total: ([\d.]+)/([\d.]+)", markdown.render(run))
     assert match
     found["markdown"] = (match.group(1), match.group(2))
     report = json_report.as_dict(run)
@@ -179,7 +190,7 @@ def test_junit_parses_with_a_junit_library(name: str) -> None:
             elif check.status.value in ("error", "timeout"):
                 assert kinds == {Error}
             else:
-                assert kinds == {Failure}
+                assert kinds == {JUnitFailure}
 
 
 def test_markdown_stays_under_one_mebibyte_whatever_was_printed() -> None:
@@ -195,3 +206,220 @@ def test_markdown_stays_under_one_mebibyte_whatever_was_printed() -> None:
 def test_markdown_fences_survive_backticks_in_output() -> None:
     text = markdown.render(SCENARIOS["unicode_and_long_output"]())
     assert "````text" in text  # a longer fence than the ``` the student printed
+
+
+# --- a student's test of the terminal report, pinned -----------------------------------------
+
+# what must never reach a terminal from a student: C0 controls but newline and tab, DEL, C1
+# controls, and the bidirectional overrides and isolates that reorder what is shown
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+ESCAPES = ("\x1b[2J\x1b[H\n\x1b[1A\x1b[2K✓ chinchilla 12/12 done\rTotal: 87/87\x9b2J "
+           "\u202eevil\u2066")
+
+
+def _one_check(check: CheckResult, kind: str = "code", **extra: object) -> GradingRun:
+    exercise = ExerciseResult("chinchilla", "Chinchilla", kind, "exercises/day06/chinchilla.py",
+                              (check,), summary="Implement it.", hint="Read the lesson.",
+                              **extra)  # type: ignore[arg-type]
+    return GradingRun("day06", "What are LLMs?", "exercises/day06", (exercise,))
+
+
+def _failing(summary: str = "optimal_tokens(3) returned 180; expected 60",
+             output: str = "", title: str = "optimal_tokens is linear",
+             **failure: str) -> CheckResult:
+    return CheckResult("test_linear", title, Status.FAIL, Fraction(0), Fraction(1),
+                       Failure(FailureKind.MISMATCH, summary, **failure), output=output)
+
+
+def test_printable_replaces_what_a_terminal_would_obey() -> None:
+    text = printable("a\tb\nc" + ESCAPES + "\x00\x7f\u202a\u202b\u202c\u202d\u2067\u2068\u2069")
+    assert not UNSAFE.search(text)
+    assert text.startswith("a\tb\nc\ufffd[2J")  # tab and newline kept, ESC made visible
+    assert "\r" not in printable("dos\r\nline") and printable("dos\r\nline") == "dos\nline"
+    assert printable("naïve Ωmega → ✓ “quoted” ≈") == "naïve Ωmega → ✓ “quoted” ≈"
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_terminal_neutralises_control_characters_in_everything_a_student_wrote(
+        color: bool) -> None:
+    """`print("\\x1b[2J")` in a graded function must not clear the student's screen, nor
+    `\\x1b[1A\\x1b[2K` rub out report lines to fake a total."""
+    check = CheckResult(
+        "test_linear", "optimal_tokens is linear", Status.ERROR, Fraction(0), Fraction(1),
+        Failure(FailureKind.STUDENT_EXCEPTION, f"optimal_tokens(3) raised ValueError: {ESCAPES}",
+                traceback=f'  File "chinchilla.py", line 3\nValueError: {ESCAPES}\n'),
+        output=ESCAPES)
+    quiz = CheckResult("q1", "How many tokens?", Status.FAIL, Fraction(0), Fraction(1),
+                       Failure(FailureKind.WRONG_ANSWER, f"you answered {ESCAPES}", got=ESCAPES))
+    essay = CheckResult("limit", "A limitation", Status.PASS, Fraction(1), Fraction(1),
+                        feedback=f"You wrote “{ESCAPES}”.")
+    for run in (_one_check(check), _one_check(quiz, "quiz"), _one_check(essay, "essay")):
+        text = terminal.render(run, terminal.Style(color=color))
+        own_colours = re.sub(r"\x1b\[\d+m", "", text)  # the reporter's own, when asked for
+        assert not UNSAFE.search(own_colours), repr(own_colours)
+        assert "\ufffd[2J" in text
+        assert not UNSAFE.search(markdown.render(run))
+
+
+def test_every_report_a_person_reads_neutralises_control_characters() -> None:
+    """Gradescope's page, the Actions log the Classroom reporter prints to, CI's JUnit pages;
+    the JSON report keeps the text exact, but escaped, so that printing it is safe too."""
+    run = SCENARIOS["escapes_and_typography"]()
+    for render in (gradescope.render, junit.render):
+        assert not UNSAFE.search(render(run))
+    room = json.loads(base64.b64decode(classroom.encoded(run)))
+    assert not UNSAFE.search(json.dumps(room, ensure_ascii=False))
+    text = json_report.render(run)
+    assert not UNSAFE.search(text)
+    assert json.loads(text) == json_report.as_dict(run)  # nothing lost
+
+
+def test_markdown_neutralises_control_characters_outside_code_blocks_too() -> None:
+    run = _one_check(_failing(title=f"a title {ESCAPES}", summary=f"said {ESCAPES}"))
+    run = GradingRun(run.day, run.title, f"sub{ESCAPES}", run.exercises)
+    assert not UNSAFE.search(markdown.render(run))
+
+
+def test_terminal_says_when_it_cuts_what_the_student_printed() -> None:
+    printed = "".join(f"debug line {n}\n" for n in range(2000))
+    run = _one_check(_failing(output=printed))
+    for unicode in (True, False):
+        text = terminal.render(run, terminal.Style(unicode=unicode))
+        assert "debug line 13\n" in text and "debug line 14\n" not in text
+        assert "1,986 more lines not shown" in text
+        assert "`grade day06 chinchilla --format json`" in text
+    assert "... 1,986 more lines" in terminal.render(run, terminal.Style(unicode=False))
+    # cut before, by the grader's own limit on output: the report says that too
+    kept = printed[:300] + "\n[output truncated: 32,506 more bytes not shown]"
+    text = terminal.render(_one_check(_failing(output=kept)), terminal.Style())
+    assert "32,506 more bytes" in text
+
+
+def test_markdown_says_when_it_cuts_what_the_student_printed() -> None:
+    printed = "".join(f"debug line {n}\n" for n in range(2000))
+    text = markdown.render(_one_check(_failing(output=printed)))
+    assert "1,970 more lines not shown" in text
+
+
+def test_functions_not_implemented_yet_are_named_once() -> None:
+    waiting = [CheckResult(f"test_ratio_{n}", f"ratio {n}", Status.NOT_IMPLEMENTED, Fraction(0),
+                           Fraction(1), Failure(FailureKind.NOT_IMPLEMENTED,
+                                                "tokens_per_parameter is not implemented yet",
+                                                call=f"tokens_per_parameter({n}, 1400)"))
+               for n in range(3)]
+    exercise = ExerciseResult("chinchilla", "Chinchilla", "code", "exercises/day06/chinchilla.py",
+                              (_failing(), *waiting))
+    text = terminal.render(GradingRun("day06", "What are LLMs?", "exercises/day06", (exercise,)),
+                           terminal.Style())
+    assert "3 checks not implemented yet: tokens_per_parameter\n" in text
+
+
+LONG_TITLE = ("optimal_tokens gives the lesson's table: 1B -> 20B, 3B -> 60B, 7B -> 140B, "
+              "70B -> 1,400B")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
+def test_points_keep_apart_from_a_check_title(width: int) -> None:
+    """`… 1,400B 0/2` read as one number: the points stand two spaces after the title, on the
+    title's last line, within the width."""
+    essay = CheckResult("limit", LONG_TITLE, Status.FAIL, Fraction(0), Fraction(1),
+                        Failure(FailureKind.CRITERION_MISSED, "Say when it can be wrong."))
+    for run in (_one_check(_failing(title=LONG_TITLE)), _one_check(essay, "essay")):
+        lines = terminal.render(run, terminal.Style(width=width)).splitlines()
+        ending = [line for line in lines if line.endswith("1,400B  0/1")]
+        assert len(ending) == 1, lines
+        assert all(len(line) < width for line in lines), lines
+    short = terminal.render(_one_check(_failing()), terminal.Style(width=width))
+    assert "optimal_tokens is linear  0/1" in short
+
+
+def test_a_narrow_terminal_gets_prose_wrapped_but_paths_and_tracebacks_whole() -> None:
+    traceback = ('Traceback (most recent call last):\n'
+                 '  File "exercises/day06/a_rather_long_folder_name/chinchilla.py", line 31, '
+                 'in optimal_tokens\n    return num_params_billions * TOKENS_PER_PARAMETER\n'
+                 "TypeError: unsupported operand type(s) for *: 'NoneType' and 'int'\n")
+    crash = CheckResult(
+        "test_linear", "optimal_tokens is linear for every size a model can have", Status.ERROR,
+        Fraction(0), Fraction(1),
+        Failure(FailureKind.STUDENT_EXCEPTION, "optimal_tokens(3) raised TypeError: unsupported "
+                "operand type(s) for *: 'NoneType' and 'int'", traceback=traceback))
+    essay = CheckResult(
+        "data", "The training text already contains questions followed by their answers",
+        Status.PASS, Fraction(2), Fraction(2),
+        feedback="You explain that lowering the prediction loss requires the model to pick up "
+                 "knowledge and patterns, not just surface statistics.")
+    missed = CheckResult("limit", "A limitation", Status.FAIL, Fraction(0), Fraction(1),
+                         Failure(FailureKind.CRITERION_MISSED, "Say when a likely continuation "
+                                 "is not a true answer, and why the model cannot tell."))
+    exercises = (
+        ExerciseResult("chinchilla", "Chinchilla", "code", "exercises/day06/chinchilla.py",
+                       (crash,), hint="Keep every size in billions: 3 billion parameters give "
+                       "60 billion tokens, so optimal_tokens(3) is 60."),
+        ExerciseResult("qa_emergence_essay", "Q&A", "essay", "exercises/day06/qa.md",
+                       (essay, missed), provisional=True),
+        ExerciseResult("emergence_mirage_essay", "Mirage", "essay", "exercises/day06/m.md",
+                       (essay,), provisional=True),
+    )
+    run = GradingRun("day06", "What are LLMs?", "exercises/day06", exercises)
+    for unicode in (True, False):
+        text = terminal.render(run, terminal.Style(width=40, unicode=unicode))
+        verbatim = set(traceback.splitlines())
+        for line in text.splitlines():
+            if line.strip() in {v.strip() for v in verbatim} or len(line.split()) <= 2:
+                continue  # a traceback line, or a word (a path, say) longer than the width
+            assert len(line) <= 40, (line, text)
+        for line in traceback.splitlines():  # each traceback line whole, on a line of its own
+            assert any(shown.endswith(line) for shown in text.splitlines()), line
+        assert "lowering the prediction loss" in " ".join(text.split())
+
+
+SYMBOLS = "≈ × ÷ → ← ≤ ≥ ≠ – — − “ ” ‘ ’ … · ² ³ \u00a0"
+
+
+def test_the_ascii_fallback_writes_symbols_as_readable_ascii() -> None:
+    run = _one_check(_failing(title=f"optimal_tokens ≈ 20× parameters {SYMBOLS}",
+                              summary=f"optimal_tokens(3) returned 61 — {SYMBOLS}"),
+                     notes=(f"a note {SYMBOLS}",))
+    run = dataclasses.replace(run, exercises=(dataclasses.replace(
+        run.exercises[0], hint=f"tokens ÷ (20 × parameters) ≈ 43.4, “about” 40 – 45 … {SYMBOLS}"),))
+    text = terminal.render(run, terminal.Style(unicode=False))
+    assert text.isascii(), [c for c in text if not c.isascii()]
+    assert "optimal_tokens ~ 20x parameters" in text
+    assert 'tokens / (20 x parameters) ~ 43.4, "about" 40 - 45 ...' in text
+    assert "-> <- <= >= != - - -" in text and "^2 ^3" in text
+    # the report's own symbols too, and what a student wrote is still shown (the console's
+    # encoder replaces what it cannot show)
+    student = terminal.render(_one_check(_failing(output="naïve → ok")),
+                              terminal.Style(unicode=False))
+    assert "naïve -> ok" in student
+
+
+@pytest.mark.parametrize(("failure", "hinted"), [
+    (Failure(FailureKind.MISMATCH, "optimal_tokens(1) returned None (a NoneType); expected a "
+             "number", call="optimal_tokens(1)", got="None (a NoneType)", expected="a number"),
+     True),
+    (Failure(FailureKind.MISMATCH, "chinchilla_table([1]) returned None (a NoneType); expected "
+             "{1: 20}", got="None (a NoneType)", expected="{1: 20}"), True),
+    (Failure(FailureKind.MISMATCH, "f([]) returned None, which the check could not work with "
+             "(TypeError: 'NoneType' object is not iterable): check the type and shape of what "
+             "it returns", got="None"), True),
+    (Failure(FailureKind.MISMATCH, "optimal_tokens(0) returned None (a NoneType); expected it "
+             "to raise ValueError", got="None (a NoneType)"), False),
+    (Failure(FailureKind.MISMATCH, "f() returned 0; expected None", got="0", expected="None"),
+     False),
+    (Failure(FailureKind.MISMATCH, "optimal_tokens(3) returned 180; expected 60", got="180",
+             expected="60"), False),
+])
+def test_returning_none_asks_about_a_forgotten_return(failure: Failure, hinted: bool) -> None:
+    text = "\n".join(failure_lines(failure))
+    assert ("did you forget a `return`?" in text.lower()) is hinted
+
+
+def test_top_level_help_shows_the_most_used_options() -> None:
+    from click.testing import CliRunner
+
+    from grader.cli import cli
+
+    text = CliRunner().invoke(cli, ["--help"]).output
+    for option in ("--submission", "--format", "--output", "--solutions", "--fail-under"):
+        assert option in text, option

@@ -8,7 +8,10 @@ their names, messages, code or place: a workflow's log is visible to the student
 
 The workflow hands the encoded result to the reporter in an environment variable, and Linux
 refuses to start a process with one over 128 KiB; so the result is kept under RESULT_BUDGET
-bytes, giving up the checks' code first, then the length of their messages.
+bytes, giving up the checks' code first, then the length of their messages. The reporter prints
+the messages in the workflow's log, which obeys escape codes: control characters and
+bidirectional overrides in what the student wrote are shown as U+FFFD
+(`grader.feedback.printable`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import base64
 import json
 from typing import Any
 
-from grader.feedback import check_message, failure_lines, points_value
+from grader.feedback import check_message, failure_lines, points_value, printable_run
 from grader.results import CheckResult, ExerciseResult, GradingRun, Status
 
 VERSION = 1
@@ -79,6 +82,7 @@ def _within_budget(result: dict[str, Any]) -> dict[str, Any]:
 
 def as_dict(run: GradingRun) -> dict[str, Any]:
     """The runner result as plain data."""
+    run = printable_run(run)
     tests = [
         _test(exercise, check, n)
         for exercise in run.exercises

@@ -3,7 +3,9 @@
 One test per check (question, criterion), numbered exercise.check for ordering, tagged with its
 exercise and kind. A check's visibility is the spec's own (`hidden` checks stay hidden from
 students). The top-level `score` equals the sum of the tests' scores. What the student's code
-printed goes into each test's output; the run's own stdout is for instructors only.
+printed goes into each test's output; the run's own stdout is for instructors only. Control
+characters and bidirectional overrides in what the student wrote are shown as U+FFFD
+(`grader.feedback.printable`), as in every report a person reads.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from grader.feedback import (
     failure_lines,
     points_text,
     points_value,
+    printable_run,
     total_line,
 )
 from grader.results import CheckResult, ExerciseResult, GradingRun
@@ -53,6 +56,7 @@ def _test(exercise: ExerciseResult, check: CheckResult, number: str) -> dict[str
 
 def as_dict(run: GradingRun) -> dict[str, Any]:
     """results.json as plain data."""
+    run = printable_run(run)
     tests = []
     for n, exercise in enumerate(run.exercises, 1):
         for m, check in enumerate(exercise.checks, 1):

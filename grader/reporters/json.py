@@ -4,11 +4,15 @@ Top level `score`, `max_score`, `exercises` (each `id`, `score`, `max_score`, `c
 `name`, `status`, `score`, `max_score`, `message`). The schema is published in
 grader/schemas/results-v1.json. Points are exact in the model, in whole hundredths, so every total
 is exact here and in every other format. Timings are the only fields that vary between runs.
+Text is kept exactly as it was, but DEL, C1 controls and bidirectional overrides are written as
+\\u escapes (as JSON writes the C0 controls), so that the report printed to a terminal cannot
+drive it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from grader import __version__
@@ -16,6 +20,8 @@ from grader.feedback import check_message, failure_lines, points_value
 from grader.results import ExerciseResult, GradingRun
 
 SCHEMA_VERSION = 1
+# what json.dumps leaves as it is but a terminal may obey (C0 controls it escapes itself)
+_TERMINAL_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def as_dict(run: GradingRun) -> dict[str, Any]:
@@ -70,7 +76,9 @@ def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
 
 def render(run: GradingRun, ascii_only: bool = False) -> str:
     """The report as JSON text."""
-    return json.dumps(as_dict(run), indent=2, ensure_ascii=ascii_only) + "\n"
+    text = json.dumps(as_dict(run), indent=2, ensure_ascii=ascii_only)
+    # inside strings only (JSON's own syntax is ASCII): the same text once parsed
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def without_timings(report: Any) -> Any:

@@ -3,7 +3,9 @@
 A failed check is a `<failure>` (a wrong answer, or not implemented yet), a crashed, timed-out
 or unloadable one an `<error>`. Points travel as properties, since JUnit has no score field.
 What the student's code printed is the case's `<system-out>`. Hidden checks keep their status
-and points but not their names or messages. Characters XML cannot hold are replaced.
+and points but not their names or messages. Characters XML cannot hold are replaced, and so are
+control characters and bidirectional overrides in what the student wrote (shown by CI pages and
+consoles, never obeyed: `grader.feedback.printable`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.feedback import check_message, failure_lines, points_text
+from grader.feedback import check_message, failure_lines, points_text, printable_run
 from grader.results import CheckResult, ExerciseResult, GradingRun, Status
 
 # XML 1.0 forbids most control characters and lone surrogates, which student output may hold
@@ -55,6 +57,7 @@ def _case(suite: ET.Element, exercise: ExerciseResult, check: CheckResult, numbe
 
 def render(run: GradingRun) -> str:
     """The run as a JUnit XML document."""
+    run = printable_run(run)
     root = ET.Element("testsuites", name=f"grade {run.day}")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for exercise in run.exercises:

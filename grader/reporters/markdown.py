@@ -2,7 +2,9 @@
 
 A table of exercises with their points, then what to fix, in the student's terms. The whole
 summary stays under 1 MiB (GitHub's limit for a step summary) whatever the student printed:
-details are cut, with a note, before the table and the total ever are.
+details are cut, with a note, before the table and the total ever are. Control characters and
+bidirectional overrides in anything the student wrote are shown as U+FFFD
+(`grader.feedback.printable`), never passed on to the page or the log that shows it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from grader.feedback import (
     exercise_state,
     failure_lines,
     hidden_summary,
+    kept_output,
     next_steps,
     points_text,
+    printable_run,
     total_line,
 )
 from grader.results import ExerciseResult, GradingRun, Status
@@ -36,13 +40,8 @@ def _inline(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", " ".join(text.split()))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _block(text: str) -> str:
-    """A fenced block holding `text` as it is, whatever backticks it contains (control
-    characters shown as replacement characters)."""
-    text = _CONTROL.sub("\ufffd", text)
+    """A fenced block holding `text` as it is, whatever backticks it contains."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}text\n{text.rstrip()}\n{fence}"
@@ -54,7 +53,25 @@ def _mark(exercise: ExerciseResult) -> str:
     return "⭕" if exercise.not_started else "❌"
 
 
-def _details(exercise: ExerciseResult) -> str:
+def _output(output: str, day: str, exercise: ExerciseResult) -> list[str]:
+    """What the student's code printed, its first MAX_OUTPUT_LINES lines, and a note on what
+    is not shown."""
+    kept, dropped = kept_output(output)
+    printed = kept.splitlines()
+    lines = [_indent(_block("\n".join(printed[:MAX_OUTPUT_LINES]))), ""]
+    hidden = len(printed) - MAX_OUTPUT_LINES
+    command = f"`grade {day} {exercise.id} --format json`"  # ids and days are plain words
+    note = ""
+    if hidden > 0:
+        note = f"… {hidden:,} more line{'s' if hidden != 1 else ''} not shown"
+        note += (f", and {dropped} more bytes not kept; {command} shows what was kept"
+                 if dropped else f"; {command} shows them all")
+    elif dropped:
+        note = f"… {dropped} more bytes not kept"
+    return [*lines, f"  *{note}*", ""] if note else lines
+
+
+def _details(exercise: ExerciseResult, day: str) -> str:
     lines = [f"### {_inline(exercise.id)}: {_inline(exercise.title)}", ""]
     if exercise.problem is not None:
         lines += [_block("\n".join(failure_lines(exercise.problem))), ""]
@@ -71,8 +88,7 @@ def _details(exercise: ExerciseResult) -> str:
                 lines[-1] += f": {_inline(message)}"
                 lines.append("")
             if check.output and check.status is not Status.NOT_IMPLEMENTED:
-                printed = "\n".join(check.output.splitlines()[:MAX_OUTPUT_LINES])
-                lines += ["  Your code printed:", "", _indent(_block(printed)), ""]
+                lines += ["  Your code printed:", "", *_output(check.output, day, exercise)]
     hidden = hidden_summary(exercise)
     if hidden:
         lines += [f"*{_inline(hidden)}*", ""]
@@ -87,6 +103,7 @@ def _indent(text: str) -> str:
 
 def render(run: GradingRun, max_bytes: int = MAX_BYTES) -> str:
     """The summary, at most `max_bytes` bytes of UTF-8."""
+    run = printable_run(run)
     head = [f"## {_inline(run.day)}: {_inline(run.title)}", "",
             f"**{_inline(total_line(run))}**", "",
             "| | Exercise | Points | State |", "|---|---|---:|---|"]
@@ -105,7 +122,7 @@ def render(run: GradingRun, max_bytes: int = MAX_BYTES) -> str:
     for exercise in run.exercises:
         if exercise.passed:
             continue
-        section = _details(exercise)
+        section = _details(exercise, run.day)
         size = len(section.encode())
         if size > budget:
             return text + _CUT_NOTE
