@@ -22,13 +22,17 @@ FORGOTTEN_RETURN = "Did you forget a `return`? A function that ends without one 
 # What a terminal (or a page) would obey rather than show: C0 controls but tab and newline,
 # DEL, C1 controls, and the bidirectional embeddings, overrides and isolates that reorder text.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_RUNNER_COMMAND = re.compile(r"^([ \t]*)::", re.MULTILINE)
 
 
 def printable(text: str) -> str:
     """`text` safe to show a person: every control character (C0 but tab and newline, DEL, C1)
     and bidirectional override replaced by U+FFFD, so that a student's output can neither move
-    the cursor, clear the screen nor reorder what follows. Windows line ends become newlines."""
-    return _UNPRINTABLE.sub("\ufffd", text.replace("\r\n", "\n"))
+    the cursor, clear the screen nor reorder what follows. Windows line ends become newlines.
+    A line that would start with `::` gets U+FFFD before it too: CI logs (GitHub Actions) read
+    such lines as commands to the runner."""
+    text = _UNPRINTABLE.sub("\ufffd", text.replace("\r\n", "\n"))
+    return _RUNNER_COMMAND.sub("\\1\ufffd::", text)
 
 
 def with_text(run: GradingRun, change: Callable[[str], str]) -> GradingRun:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from junitparser import Error, JUnitXml
 from junitparser import Failure as JUnitFailure
 
@@ -237,6 +239,14 @@ def test_printable_replaces_what_a_terminal_would_obey() -> None:
     assert text.startswith("a\tb\nc\ufffd[2J")  # tab and newline kept, ESC made visible
     assert "\r" not in printable("dos\r\nline") and printable("dos\r\nline") == "dos\nline"
     assert printable("naïve Ωmega → ✓ “quoted” ≈") == "naïve Ωmega → ✓ “quoted” ≈"
+
+
+@given(st.text(alphabet=" \t\n:ab", max_size=40))
+def test_no_line_a_student_wrote_reads_as_a_ci_runner_command(text: str) -> None:
+    # GitHub Actions obeys `::error::`, `::add-mask::`, `::stop-commands::` at a line's start
+    for line in printable(text).splitlines():
+        assert not line.lstrip(" \t").startswith("::"), repr(text)
+    assert printable(text).replace("\ufffd", "") == text.replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize("color", [False, True])
