@@ -218,13 +218,21 @@ def test_grade_new_scaffolds_files_that_validate_and_the_guides_example_verifies
 # --- grade verify ---------------------------------------------------------------------------
 
 
+COURSE_DAYS = sorted(p.parent.name for p in (REPO / "exercises").glob("*/day.yaml"))
+
+
+def test_the_course_has_its_days() -> None:
+    assert {"day00", "day06"} <= set(COURSE_DAYS)
+
+
 @pytest.mark.slow
-def test_verify_holds_on_the_real_course() -> None:
-    result = grade("verify", DAY, "--course", str(REPO))
+@pytest.mark.parametrize("day", COURSE_DAYS)
+def test_verify_holds_on_every_day_of_the_real_course(day: str) -> None:
+    result = grade("verify", day, "--course", str(REPO))
     assert result.exit_code == 0, result.output
-    assert f"{DAY} holds: solutions score full marks, stubs score zero" in result.output
+    assert f"{day} holds: solutions score full marks, stubs score zero" in result.output
     assert "✗" not in result.output and "problem(s)" not in result.output
-    listed = yaml.safe_load((REPO / "exercises" / DAY / "day.yaml").read_text("utf-8"))
+    listed = yaml.safe_load((REPO / "exercises" / day / "day.yaml").read_text("utf-8"))
     for exercise in listed["exercises"]:
         assert re.search(rf"^  {exercise} ", result.output, re.MULTILINE), exercise
 
