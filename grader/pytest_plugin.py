@@ -219,7 +219,21 @@ def _classify(error: BaseException, display: str,
         FailureKind.GRADER_ERROR,
         f"this check failed itself ({reason}): a mistake in the check, not in your code; "
         "please tell your instructor",
-        call=str(last[1]) if last else None, got=short_repr(last[0]) if last else None)
+        call=str(last[1]) if last else None, got=short_repr(last[0]) if last else None,
+        detail=_where_in_checks(error))
+
+
+def _where_in_checks(error: BaseException) -> str | None:
+    """The innermost line of a check file that `error` passed through, for the check's
+    author: "test_chinchilla.py, line 17"."""
+    where = None
+    frame = error.__traceback__
+    while frame is not None:
+        name = Path(frame.tb_frame.f_code.co_filename).name
+        if name.startswith("test_") and name.endswith(".py"):
+            where = f"{name}, line {frame.tb_lineno}"
+        frame = frame.tb_next
+    return where
 
 
 def _without_pytest_advice(message: str) -> str:

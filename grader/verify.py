@@ -17,7 +17,7 @@ from grader.errors import AuthoringError
 from grader.feedback import check_message, failure_lines, points_text
 from grader.plan import Job, make_plan
 from grader.reporters.json import as_dict, without_timings
-from grader.results import ExerciseResult, GradingRun, Status
+from grader.results import ExerciseResult, FailureKind, GradingRun, Status
 from grader.rubric import grade_essay
 from grader.runner import grade
 from grader.spec import EssaySpec
@@ -92,10 +92,18 @@ def verify_day(course: Course, day_name: str) -> Verification:
         for exercise, solution, stub in zip(day.exercises, first.exercises, stubs.exercises,
                                             strict=True)
     )
+    # a check that raises is the author's to fix: named as a problem of its exercise, not as
+    # a failure of the grader
+    check_bugs = tuple(f"{e.id}, check {c.id}: " for run in (first, stubs)
+                       for e in run.exercises for c in e.checks
+                       if c.failure is not None and c.failure.kind is FailureKind.GRADER_ERROR)
+    grader_errors = tuple(dict.fromkeys(
+        error for error in (*first.grader_errors, *stubs.grader_errors)
+        if not error.startswith(check_bugs)))
     return Verification(
         day=day.name, title=day.title, exercises=exercises, deterministic=deterministic,
         problems=tuple(problems), warnings=tuple(str(w) for w in report.warnings),
-        grader_errors=(*first.grader_errors, *stubs.grader_errors),
+        grader_errors=grader_errors,
     )
 
 
@@ -105,7 +113,15 @@ def _verify_exercise(course: Course, day: Day, exercise: Exercise, solution: Exe
     if solution.problem is not None:
         problems.append(f"the solution {course.display(exercise.solution_path)} was not graded: "
                         f"{solution.problem.summary}")
+    for check in (*solution.checks, *stub.checks):
+        failure = check.failure
+        if failure is not None and failure.kind is FailureKind.GRADER_ERROR:
+            reason = failure.summary.partition("(")[2].partition(")")[0] or failure.summary
+            where = f" at {failure.detail}" if failure.detail else ""
+            problems.append(f"check {check.id} has a bug: it raised {reason}{where}")
     for check in solution.checks:
+        if check.failure is not None and check.failure.kind is FailureKind.GRADER_ERROR:
+            continue  # said above, in the check author's terms
         if not check.status.passed:
             message = check_message(check).splitlines()
             problems.append(f"the solution fails {check.id} ({check.title}): "
@@ -130,7 +146,7 @@ def _verify_exercise(course: Course, day: Day, exercise: Exercise, solution: Exe
             problems.append("needs at least two model essays whose bands do not overlap (a "
                             "strong and a weak one), to show the rubric tells them apart")
     return ExerciseVerification(exercise.id, exercise.kind, solution, stub, bands,
-                                tuple(problems))
+                                tuple(dict.fromkeys(problems)))
 
 
 def _bands(day: Day, exercise: Exercise, spec: EssaySpec) -> tuple[BandResult, ...]:

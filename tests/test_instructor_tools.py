@@ -237,6 +237,24 @@ def test_verify_holds_on_every_day_of_the_real_course(day: str) -> None:
         assert re.search(rf"^  {exercise} ", result.output, re.MULTILINE), exercise
 
 
+@pytest.mark.slow
+def test_verify_names_a_bug_in_a_check_for_its_author(tmp_path: Path) -> None:
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(REPO / folder / "day00", tmp_path / folder / "day00")
+    checks = tmp_path / "exercises" / "day00" / "checks" / "test_word_count.py"
+    lines = checks.read_text(encoding="utf-8").splitlines()
+    call = next(n for n, line in enumerate(lines) if "count_words(" in line
+                and line.startswith("    ") and "submission" in line)
+    lines.insert(call + 1, "    undefined_name")  # runs after the student's code returned
+    checks.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert grade("seal", "day00", "--course", str(tmp_path)).exit_code == 0
+    result = grade("verify", "day00", "--course", str(tmp_path))
+    assert result.exit_code == 1, result.output  # the day does not hold; the grader is fine
+    assert (f"has a bug: it raised NameError: name 'undefined_name' is not defined at "
+            f"test_word_count.py, line {call + 2}") in result.output
+    assert "please tell your instructor" not in result.output
+
+
 @pytest.fixture(scope="module")
 def broken_verification(tmp_path_factory: pytest.TempPathFactory) -> Result:
     """`grade verify` on a copy of day06 with three mistakes an author could make.
