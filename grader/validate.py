@@ -61,6 +61,10 @@ def validate_day(course: Course, name: str) -> DayReport:
     except AuthoringError as error:  # day.yaml itself cannot be read
         return DayReport(name, 0, tuple(error.problems))
     problems.extend(_stray_specs(course, day))
+    problems.extend(
+        Problem(course.display(e.spec_path),
+                f"the student file {course.display(e.stub_path)} is missing")
+        for e in day.exercises if not e.stub_path.is_file())
     if not day.solutions_dir.is_dir():
         problems.append(Problem(
             course.display(day.dir / "day.yaml"),
@@ -147,7 +151,7 @@ def _exercise_problems(course: Course, day: Day, exercise: Exercise) -> list[Pro
                                 suggestion="write the answer you expect, so that grade verify "
                                 "can show it scores full marks"))
     if isinstance(exercise.spec, CodeSpec):
-        problems.extend(_code_problems(course, day, exercise))
+        problems.extend(_code_problems(course, day, exercise, exercise.spec))
     elif isinstance(exercise.spec, QuizSpec):
         problems.extend(_quiz_problems(course, exercise, exercise.spec))
     elif isinstance(exercise.spec, EssaySpec):
@@ -155,7 +159,8 @@ def _exercise_problems(course: Course, day: Day, exercise: Exercise) -> list[Pro
     return problems
 
 
-def _code_problems(course: Course, day: Day, exercise: Exercise) -> list[Problem]:
+def _code_problems(course: Course, day: Day, exercise: Exercise,
+                   spec: CodeSpec) -> list[Problem]:
     problems: list[Problem] = []
     defined: set[str] | None = None
     for path, role in ((exercise.stub_path, "stub"), (exercise.solution_path, "solution")):
@@ -164,6 +169,16 @@ def _code_problems(course: Course, day: Day, exercise: Exercise) -> list[Problem
         tree = _parse_python(path, course.display(path), problems)
         if tree is not None and role == "stub":
             defined = _top_level_names(tree)
+    hidden = [name for name, check in spec.check_specs().items()
+              if check.visibility != "visible"]
+    hidden_path = check_paths(exercise.id, day.dir, day.solutions_dir)[1]
+    # in a student release the hidden checks are meant to be absent, with solutions/ itself
+    if hidden and day.solutions_dir.is_dir() and not hidden_path.is_file():
+        problems.append(Problem(
+            course.display(day.dir / "specs" / f"{exercise.id}.yaml"),
+            f"the hidden check(s) {', '.join(hidden)} need {course.display(hidden_path)}, "
+            "which is missing: without it they are silently left out of every grading",
+            suggestion=f"write them in {course.display(hidden_path)}, or make them visible"))
     if defined is None:
         return problems
     for path in check_paths(exercise.id, day.dir, day.solutions_dir):
