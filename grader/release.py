@@ -56,9 +56,15 @@ grade {first}                  # every exercise of {first}
 grade {first} EXERCISE         # just one exercise
 ```
 
-The report shows, per exercise, its points and the checks that do not pass yet: the call that
-went wrong, what was expected and what came back, the input that showed it, and a hint. The
-exit status is 0 when everything passes, 1 while something still fails.
+The report shows one line per exercise with its points: `✓` done, `✗` something to fix, `○`
+not started yet. Under each unfinished exercise come the checks that do not pass yet: the call
+that went wrong, what was expected and what came back, the input that showed it (for a
+property tried on many inputs, the smallest one found), your own traceback when your code
+raised, what it printed, and a hint. Then your total.
+
+The exit status says how it went: `0` everything passed, `1` something still fails, `2` the
+command was used wrongly (an unknown day, say), `3` the grader itself failed (please tell your
+instructor).
 
 Grading never changes your files. Quiz answers are checked against a key stored as salted
 hashes, so you learn right or wrong without the answers being in this folder. Essay scores are
@@ -66,6 +72,8 @@ provisional: your instructor may change them. Your instructor's grading may also
 that are not in this copy, so "all public checks pass" is not yet a final grade.
 
 ## Days in this copy
+
+Each day's own README (`exercises/<day>/README.md`, where there is one) lists its exercises.
 
 {days}
 """
