@@ -222,7 +222,8 @@ class WordBounds(_Model):
     """How long an essay may be."""
 
     min: Annotated[StrictInt, Field(ge=0)] = Field(
-        0, description="Fewer words than this score 0 (the criteria are still shown)."
+        0, description="Fewer words than this score 0, and the student is told how many more "
+                       "to write."
     )
     max: Annotated[StrictInt, Field(ge=1)] | None = Field(
         None, description="Words past this are not read."
