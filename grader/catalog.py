@@ -86,6 +86,7 @@ class Exercise:
     key_path: Path | None = None
     limits: ResolvedLimits = DEFAULT_LIMITS
     tampered: str | None = None  # how its checks differ from the sealed ones, if they do
+    tampered_files: tuple[Path, ...] = ()  # the check files (and seal) that would undo it
     hidden_absent: int = 0  # hidden checks in the spec whose file is not here (a release)
 
     @property
@@ -264,14 +265,11 @@ class Course:
             stub_path=day_dir / student_file,
             solution_path=solutions_dir / student_file,
         )
+        # a student file gone missing is the student's to restore when grading (that exercise
+        # scores 0 and says how), and an authoring error only to `grade validate`
         problems: list[Problem] = []
-        if not exercise.stub_path.is_file():
-            problems.append(
-                Problem(self.display(spec_path),
-                        f"the student file {self.display(exercise.stub_path)} is missing")
-            )
         if isinstance(spec, CodeSpec):
-            tampered = self._tampering(exercise_id, day_dir, solutions_dir, seal)
+            tampered, tampered_files = self._tampering(exercise_id, day_dir, solutions_dir, seal)
             absent = 0
             if tampered is None:
                 checks, absent = self._find_checks(spec, exercise_id, day_dir, solutions_dir,
@@ -283,7 +281,7 @@ class Course:
                                for name, check_spec in spec.check_specs().items())
             limits = spec.limits.over(base_limits)
             exercise = replace(exercise, checks=checks, limits=limits, tampered=tampered,
-                               hidden_absent=absent)
+                               tampered_files=tampered_files, hidden_absent=absent)
         elif isinstance(spec, QuizSpec):
             exercise = replace(exercise, key_path=key_path(exercise_id, day_dir, solutions_dir))
         elif isinstance(spec, EssaySpec):
@@ -293,26 +291,31 @@ class Course:
         return exercise
 
     def _tampering(self, exercise_id: str, day_dir: Path, solutions_dir: Path,
-                   seal: dict[str, str] | None) -> str | None:
+                   seal: dict[str, str] | None) -> tuple[str | None, tuple[Path, ...]]:
         """How this exercise's checks differ from the day's seal, or None when they do not (or
-        the day has no seal)."""
+        the day has no seal); and the files to restore to undo it (never a student's)."""
         if seal is None:
-            return None
+            return None, ()
         public, hidden = check_paths(exercise_id, day_dir, solutions_dir)
+        reasons: list[str] = []
+        files: list[Path] = []
         for path, required in ((public, True), (hidden, False)):
             shown = self.display(path)
             sealed = seal.get(shown)
             if sealed is None:
                 if path.is_file() and required:
-                    return f"{shown} is not in {self.display(day_dir / SEAL_FILE)}"
+                    reasons.append(f"{shown} is not in {self.display(day_dir / SEAL_FILE)}")
+                    files += [path, day_dir / SEAL_FILE]
                 continue
             if not path.is_file():
                 if required:
-                    return f"{shown} has been deleted"
+                    reasons.append(f"{shown} has been deleted")
+                    files.append(path)
                 continue
             if file_digest(path) != sealed:
-                return f"{shown} has been changed"
-        return None
+                reasons.append(f"{shown} has been changed")
+                files.append(path)
+        return ("; ".join(reasons) or None), tuple(files)
 
     def _find_checks(
         self,

@@ -7,6 +7,7 @@ JSON to the check session, the process that runs the checks.
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,9 @@ from grader.limits import ResolvedLimits
 
 if TYPE_CHECKING:  # the check session reads plans without loading the course's models
     from grader.catalog import Course, Day, Exercise
+
+
+DATA_FOLDER = "data"  # exercises/<day>/data/: read-only beside the student's file when graded
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,33 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return path.as_posix()
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def restore_command(root: Path, paths: list[Path]) -> str | None:
+    """The command that gets `paths` back as the course's repository holds them, run from
+    where grade runs: `git checkout` naming those files only, never a folder (which would take
+    a student's work with it); None where the course is not a git checkout."""
+    history = _git_folder(root.resolve())
+    if history is None or not paths:
+        return None
+    tree = history.parent
+    try:
+        here: Path | None = Path.cwd().resolve()
+    except OSError:  # the working folder was deleted
+        here = None
+    if here is not None and here.is_relative_to(tree):
+        names = [_relative_to(here, path) for path in paths]
+        return "git checkout -- " + " ".join(shlex.quote(name) for name in names)
+    names = [_relative_to(tree, path) for path in paths]
+    return (f"git -C {shlex.quote(tree.as_posix())} checkout -- "
+            + " ".join(shlex.quote(name) for name in names))
+
+
+def _relative_to(folder: Path, path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.resolve().as_posix()
 
 
 def _student_folder(folder: Path, day: Day) -> Path:
@@ -151,6 +182,7 @@ class SessionPlan:
     key: str  # authenticates the session's records
     exercises: tuple[SessionExercise, ...]
     hide: tuple[str, ...] = ()  # folders the student's processes must not see, where possible
+    data: str = ""  # the day's data folder, which student code finds beside its file
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -165,7 +197,7 @@ class SessionPlan:
             for e in data["exercises"]
         )
         return cls(data["course_root"], data["workdir"], data["key"], exercises,
-                   tuple(data.get("hide", ())))
+                   tuple(data.get("hide", ())), str(data.get("data", "")))
 
 
 def _git_folder(start: Path) -> Path | None:
@@ -187,6 +219,7 @@ def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
     history = _git_folder(root)
     if history is not None:  # the history holds every solution ever committed
         hide.add(str(history))
+    data = plan.day.dir / DATA_FOLDER  # copied beside each student file, read-only
     return SessionPlan(
         course_root=str(plan.course.root.resolve()),
         workdir=str(workdir),
@@ -203,4 +236,5 @@ def session_plan(plan: GradingPlan, workdir: Path, key: str) -> SessionPlan:
             for job in plan.code_jobs
         ),
         hide=tuple(sorted(hide)),
+        data=str(data.resolve()) if data.is_dir() else "",
     )

@@ -8,6 +8,7 @@ read as one.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import time
@@ -118,6 +119,14 @@ def _same_value(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
     return bool(a == b)
+
+
+def _stopped(error: BaseException) -> bool:
+    """Whether the sandbox stopped the check (a hang, a crash, a limit), directly or inside a
+    group of exceptions."""
+    if isinstance(error, BaseExceptionGroup):
+        return any(_stopped(e) for e in error.exceptions)
+    return isinstance(error, SandboxStop)
 
 
 def _function_of(call: str | None) -> str:
@@ -263,6 +272,7 @@ class GradingPlugin:
         self.item_check: dict[str, tuple[str, str]] = {}
         self.item_started: dict[str, float] = {}
         self.collect_errors: dict[str, str] = {}
+        self.collect_error_files: dict[str, str] = {}  # the checks file that failed to load
         self.emitted: set[tuple[str, str]] = set()
         self.order_notes: dict[str, str] = {}  # checks whose failing call answers differently
         self.held_output: list[str] = []  # output taken before repeating a call
@@ -283,6 +293,7 @@ class GradingPlugin:
                 workdir=workdir / exercise.id,
                 limits=exercise.resolved_limits,
                 hide=self.plan.hide,
+                data_dir=Path(self.plan.data) if self.plan.data else None,
             ))
             sandbox.start()
             self.sandboxes[exercise.id] = sandbox
@@ -314,6 +325,7 @@ class GradingPlugin:
                 "encoding_note": sandbox.encoding_note,
                 "confinement": sandbox.confinement,
                 "collect_error": self.collect_errors.get(exercise_id),
+                "collect_error_file": self.collect_error_files.get(exercise_id),
             })
             sandbox.close()
 
@@ -333,12 +345,17 @@ class GradingPlugin:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            path = Path(report.fspath).resolve() if report.fspath else None
+            # the report's path is relative to pytest's rootdir (the course), not to the
+            # session's working folder
+            path = (Path(self.plan.course_root) / report.fspath).resolve() if report.fspath \
+                else None
             exercise = self.file_exercise.get(path) if path else None
             text = str(report.longrepr).strip().splitlines()
-            reason = text[-1] if text else "unknown error"
-            if exercise is not None:
+            # pytest marks the error's lines with "E"
+            reason = text[-1].removeprefix("E ").strip() if text else "unknown error"
+            if exercise is not None and path is not None:
                 self.collect_errors[exercise.id] = reason
+                self.collect_error_files[exercise.id] = str(path)
         settings.load_profile(BASE_PROFILE)
 
     def pytest_collection_modifyitems(
@@ -353,12 +370,32 @@ class GradingPlugin:
             if exercise is None:
                 continue
             check_key = (exercise.id, name)
+            self._output_per_example(item, self.sandboxes[exercise.id])
             self.item_check[item.nodeid] = check_key
             self.pending[check_key] = self.pending.get(check_key, 0) + 1
             kept.append(item)
         kept.sort(key=lambda i: order[(Path(i.path).resolve(), getattr(i, "originalname",
                                                                          i.name))])
         items[:] = kept
+
+    @staticmethod
+    def _output_per_example(item: pytest.Item, sandbox: Sandbox) -> None:
+        """A property's output is what its last example printed: the falsifying example's,
+        which hypothesis runs last, rather than the first examples' (each example starts
+        with the output of the ones before discarded)."""
+        handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+        inner = getattr(handle, "inner_test", None)
+        if handle is None or inner is None or getattr(inner, "_grader_output_per_example",
+                                                      False):
+            return
+
+        @functools.wraps(inner)
+        def each_example(*args: Any, **kwargs: Any) -> Any:
+            sandbox.discard_output()
+            return inner(*args, **kwargs)
+
+        each_example._grader_output_per_example = True  # type: ignore[attr-defined]
+        handle.inner_test = each_example
 
     # -- running --
 
@@ -390,7 +427,7 @@ class GradingPlugin:
             if key is not None:
                 exercise = self.exercises[key[0]]
                 _, failure = classify(error, exercise.display, exercise.resolved_limits)
-                if failure.kind in _RERUN_KINDS:
+                if failure.kind in _RERUN_KINDS and not _stopped(error):
                     note = self._called_alone(self.sandboxes[key[0]])
                     if note:
                         self.order_notes[item.nodeid] = note
@@ -402,6 +439,8 @@ class GradingPlugin:
         if sandbox.last is None or sandbox.calls_in_process < 2:
             return None
         call, before = sandbox.last
+        if before[0] == "limit":  # a limit is not state: alone, the call would stay under it
+            return None
         self.held_output.append(sandbox.take_output())  # the check's own output, kept
         sandbox.kill()
         alone: tuple[str, Any]

@@ -19,14 +19,15 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from queue import Empty, Queue
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from grader.check_session import sign
 from grader.errors import AuthoringError
-from grader.plan import GradingPlan, Job, display_path, session_plan
+from grader.plan import GradingPlan, Job, display_path, restore_command, session_plan
 from grader.quiz import grade_quiz
 from grader.results import (
     CheckResult,
@@ -38,6 +39,9 @@ from grader.results import (
 )
 from grader.rubric import grade_essay
 from grader.spec import EssaySpec, QuizSpec, to_points
+
+if TYPE_CHECKING:
+    from grader.catalog import Course
 
 POSIX = os.name == "posix"
 STARTUP_ALLOWANCE = 60.0  # seconds for the check session to start, beyond the exercises' limits
@@ -57,7 +61,7 @@ def grade(plan: GradingPlan) -> GradingRun:
                     results[job.exercise.id] = result
                     errors.extend(error)
                 elif job.exercise.tampered:
-                    results[job.exercise.id] = _tampered_result(job)
+                    results[job.exercise.id] = _tampered_result(plan, job)
             settings: dict[str, str] = {}
             if session is not None:
                 code_results, session_errors = session.finish()
@@ -67,6 +71,8 @@ def grade(plan: GradingPlan) -> GradingRun:
         finally:
             if session is not None:
                 session.stop()
+        for job in plan.jobs:
+            results[job.exercise.id] = _with_way_back(plan, job, results[job.exercise.id])
         settings["hypothesis"] = _version("hypothesis")
         settings["checks"] = "sealed" if plan.day.seal is not None else "not sealed"
     return GradingRun(
@@ -164,7 +170,7 @@ class CheckSession:
                    if r.get("confinement")]
         self.confinement = ", ".join(sorted(set.intersection(*applied))) if applied else ""
         results = {
-            job.exercise.id: _code_result(job, checks, exercises.get(job.exercise.id))
+            job.exercise.id: _code_result(self.plan, job, checks, exercises.get(job.exercise.id))
             for job in self.plan.code_jobs
         }
         for result in results.values():
@@ -241,16 +247,42 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _tampered_result(job: Job) -> ExerciseResult:
+def _with_way_back(plan: GradingPlan, job: Job, result: ExerciseResult) -> ExerciseResult:
+    """`result`, saying how to get the student's file back where it went missing from the
+    day's own folder (a submission's files are the submitter's to send again)."""
+    problem = result.problem
+    if (problem is None or problem.kind is not FailureKind.MISSING_FILE or problem.detail
+            or job.source.parent != plan.day.dir):
+        return result
+    command = restore_command(plan.course.root, [job.source])
+    detail = "If you renamed or moved it, give it back its name. " + (
+        f"`{command}` brings it back as last committed (the original stub, if you never "
+        "committed your work in it)." if command
+        else "Otherwise copy it again from the course's original files.")
+    return replace(result, problem=replace(problem, detail=detail))
+
+
+def _restore_files(course: Course, paths: list[Path]) -> tuple[list[str], str]:
+    """The files' names, and ` (`the command that restores those files only`)` where there
+    is one, else ""."""
+    paths = list(dict.fromkeys(paths))
+    command = restore_command(course.root, paths)
+    return [course.display(p) for p in paths], f" (`{command}`)" if command else ""
+
+
+def _tampered_result(plan: GradingPlan, job: Job) -> ExerciseResult:
     """An exercise whose check files differ from the sealed ones: nothing is run, and it says
-    how to restore them."""
+    how to restore them (those files only: never a command that would touch the student's)."""
     exercise = job.exercise
+    files = list(exercise.tampered_files) or list(exercise.check_files)
+    names, command = _restore_files(plan.course, files)
+    them = "it" if len(names) == 1 else "them"
     problem = Failure(
         FailureKind.TAMPERED,
         f"not graded: {exercise.tampered}, so its checks cannot be trusted",
-        detail="Restore the course's own checks (git checkout -- exercises/) and grade again. "
-               "Instructors who changed a check on purpose: run `grade seal "
-               f"{exercise.day}`.",
+        detail=f"Restore {' and '.join(names)} as the course published {them}{command} and "
+               "grade again. "
+               f"Instructors who changed a check on purpose: run `grade seal {exercise.day}`.",
     )
     checks = tuple(
         CheckResult(c.name, c.title, Status.ERROR, Fraction(0), to_points(c.spec.points),
@@ -287,6 +319,7 @@ def _failure(data: dict[str, Any] | None) -> Failure | None:
 
 
 def _code_result(
+    plan: GradingPlan,
     job: Job,
     records: dict[tuple[str, str], dict[str, Any]],
     exercise_record: dict[str, Any] | None,
@@ -322,12 +355,15 @@ def _code_result(
     if exercise_record is not None:
         problem = _failure(exercise_record.get("load_failure"))
         if exercise_record.get("collect_error"):
+            broken = exercise_record.get("collect_error_file")
+            files = [Path(str(broken))] if broken else list(exercise.check_files)
+            names, command = _restore_files(plan.course, files)
             problem = Failure(
                 FailureKind.CHECK_ERROR,
                 f"the checks of this exercise could not be loaded: "
                 f"{_text(exercise_record['collect_error'])}",
-                detail="If you edited a file under checks/, restore it (git checkout -- "
-                       "exercises/); otherwise please tell your instructor.")
+                detail=f"If you edited {' or '.join(names)}, restore it as the "
+                       f"course published it{command}; otherwise please tell your instructor.")
         if exercise_record.get("encoding_note"):
             notes.append(f"{job.display}: {_text(exercise_record['encoding_note'])}")
     return ExerciseResult(

@@ -11,6 +11,7 @@ import pytest
 from grader.catalog import Course
 from grader.errors import AuthoringError, UsageError
 from grader.spec import ResolvedLimits
+from grader.validate import validate_day
 
 GOOD_SPEC = """\
 schema: 1
@@ -102,11 +103,20 @@ def test_spec_mistakes_are_reported_where_they_are(tmp_path: Path, spec: str,
         assert fragment in text
 
 
+def test_a_missing_student_file_is_for_validate_to_report_not_for_loading(
+    tmp_path: Path,
+) -> None:
+    course = write_course(tmp_path, stub=False)
+    # grading goes on: the exercise scores 0 and says how to get the file back
+    assert [e.id for e in course.load_day("day01").exercises] == ["adder"]
+    errors = [str(p) for p in validate_day(course, "day01").errors]
+    assert any("the student file exercises/day01/adder.py is missing" in e for e in errors)
+
+
 @pytest.mark.parametrize(
     "changes, expected",
     [
         ({"checks": None}, "the checks file exercises/day01/checks/test_adder.py is missing"),
-        ({"stub": False}, "the student file exercises/day01/adder.py is missing"),
         ({"checks": GOOD_CHECKS.replace("test_add", "test_sum")},
          "check test_add is not defined in exercises/day01/checks/test_adder.py"),
         ({"checks": GOOD_CHECKS + "\ndef test_more(submission):\n    '''more'''\n"},
@@ -121,7 +131,7 @@ def test_spec_mistakes_are_reported_where_they_are(tmp_path: Path, spec: str,
         ({"day": "schema: 1\ntitle: T\nexercises: [random]\n"},
          "'random' is the name of a Python module"),
     ],
-    ids=["no-checks", "no-stub", "unknown-check", "unpointed-check", "no-docstring",
+    ids=["no-checks", "unknown-check", "unpointed-check", "no-docstring",
          "checks-syntax", "no-spec", "duplicate-id", "reserved-id"],
 )
 def test_missing_and_mismatched_files_are_named(tmp_path: Path, changes: dict[str, object],

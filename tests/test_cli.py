@@ -163,7 +163,8 @@ def test_the_real_course_is_found_from_the_repository(monkeypatch: pytest.Monkey
     monkeypatch.delenv("GRADE_COURSE", raising=False)
     result = run("list")
     assert result.exit_code == 0
-    assert result.output.startswith("day06  What are LLMs?")
+    assert result.output.startswith("day00  Warm-up: how grading works")
+    assert "\nday06  What are LLMs?" in result.output
 
 
 # --- bugs found by trying it, pinned ---------------------------------------------------------

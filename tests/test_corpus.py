@@ -8,6 +8,7 @@ the submission brings) and `expect.yaml`:
     score: 0                   # optional: target's score (default: one point per passing check)
     problem: load_error        # optional: the kind of the exercise-level problem
     messages: [called exit]    # text that must appear in target's report (JSON)
+    unwanted: [keeps state]    # optional: text that must not appear there
     course_files:              # optional: change a copy of the course first
       exercises/hostile/checks/test_target.py: {append: "..."}   # or null to delete, or text
     local: true                # optional: grade the files in place (exercises/hostile/), not
@@ -124,6 +125,8 @@ def check_run(run: GradingRun, expect: dict[str, Any]) -> ExerciseResult:
                        *(f"{c['message']}\n{c['output']}" for c in report["checks"])])
     for text in expect.get("messages", []):
         assert text in texts, f"{text!r} not in:\n{texts}"
+    for text in expect.get("unwanted", []):
+        assert text not in texts, f"{text!r} in:\n{texts}"
     # the student sees their own frames, never the grader's
     assert "grader/sandbox" not in texts and "site-packages" not in texts, texts
     return target

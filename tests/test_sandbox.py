@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import sys
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 
 from grader.results import FailureKind
 from grader.sandbox.host import (
+    WORKER,
     BadReturn,
     LoadFailure,
     MissingFunction,
@@ -30,7 +34,8 @@ LIMITS = ResolvedLimits(call_timeout=1, load_timeout=2, exercise_timeout=30, out
 def make(tmp_path: Path) -> Iterator:
     made: list[Sandbox] = []
 
-    def build(source: str | bytes, limits: ResolvedLimits = LIMITS) -> Submission:
+    def build(source: str | bytes, limits: ResolvedLimits = LIMITS,
+              data: Path | None = None) -> Submission:
         path = tmp_path / "student" / "work.py"
         path.parent.mkdir(exist_ok=True)
         if isinstance(source, str):
@@ -38,7 +43,7 @@ def make(tmp_path: Path) -> Iterator:
         else:
             path.write_bytes(source)
         sandbox = Sandbox(SandboxConfig("work", path, "exercises/dayXX/work.py",
-                                        tmp_path / f"box{len(made)}", limits))
+                                        tmp_path / f"box{len(made)}", limits, data_dir=data))
         sandbox.start()
         made.append(sandbox)
         return Submission(sandbox)
@@ -259,3 +264,106 @@ def test_private_names_are_not_calls(make) -> None:
     submission = make("def _helper():\n    return 1\n")
     with pytest.raises(AttributeError):
         submission._helper()
+
+
+# --- the day's data, and the student's own paths -------------------------------------------
+
+READ_BESIDE = (
+    "from pathlib import Path\n"
+    "HERE = Path(__file__).resolve().parent\n"
+    "def read(name):\n"
+    "    return (HERE / 'data' / name).read_text()\n"
+    "def write(name):\n"
+    "    (HERE / 'data' / name).write_text('changed')\n"
+)
+
+
+def test_the_days_data_is_beside_the_students_file_read_only(make, tmp_path: Path) -> None:
+    data = tmp_path / "course" / "data"
+    (data / "tables").mkdir(parents=True)
+    (data / "rows.csv").write_text("a,b\n1,2\n")
+    (data / "tables" / "more.csv").write_text("c\n3\n")
+    submission = make(READ_BESIDE, data=data)
+    assert submission.read("rows.csv") == "a,b\n1,2\n"
+    assert submission.read("tables/more.csv") == "c\n3\n"
+    with pytest.raises(OSError):
+        submission.write("rows.csv")
+    with pytest.raises(OSError):
+        submission.write("new.csv")
+    assert (data / "rows.csv").read_text() == "a,b\n1,2\n"
+    assert not (data / "new.csv").exists()
+
+
+def test_messages_name_the_students_own_folder_not_the_sandboxs(make) -> None:
+    submission = make(READ_BESIDE + "def where():\n    print(HERE / 'data')\n")
+    with pytest.raises(FileNotFoundError) as caught:
+        submission.read("models.csv")
+    message = caught.value.student_message + caught.value.student_traceback
+    assert "exercises/dayXX/data/models.csv" in message, message
+    assert "/sandbox" not in message and "box0" not in message, message
+    submission.where()
+    assert sandbox_of(submission).take_output() == "exercises/dayXX/data\n"
+
+
+def test_a_file_that_cannot_load_for_want_of_data_names_the_students_path(make) -> None:
+    submission = make("from pathlib import Path\n"
+                      "open(Path(__file__).resolve().parent / 'data' / 'models.csv')\n")
+    with pytest.raises(LoadFailure) as caught:
+        submission.anything()
+    assert "exercises/dayXX/data/models.csv" in caught.value.failure.summary
+    assert "/sandbox" not in caught.value.failure.summary
+
+
+# --- deep recursion --------------------------------------------------------------------------
+
+
+def _worker_module():
+    spec = importlib.util.spec_from_file_location("_test_worker", WORKER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_deep_recursion_is_described_without_reading_every_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Describing a RecursionError a million calls deep took longer than the call's time
+    limit, so deep recursion read as an endless loop."""
+    worker = _worker_module()
+    path = tmp_path / "deep.py"
+    source = "def down(n):\n    return down(n + 1) + 1\n"
+    namespace: dict = {}
+    exec(compile(source, str(path), "exec"), namespace)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        try:
+            namespace["down"](0)
+        except RecursionError as caught:
+            error = caught
+    finally:
+        sys.setrecursionlimit(limit)
+    made = []
+
+    class Counted(traceback.FrameSummary):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(traceback, "FrameSummary", Counted)
+    described = worker.describe_exception(error, str(path))
+    assert described["type"] == "RecursionError"
+    assert "more calls like these" in described["traceback"]
+    assert described["traceback"].count("in down") == 6
+    assert len(made) < 50
+
+
+def test_a_timeout_after_raising_the_recursion_limit_says_it_may_be_deep_recursion(
+    make,
+) -> None:
+    submission = make("import sys\nsys.setrecursionlimit(10**6)\n\n"
+                      "def spin():\n    while True:\n        pass\n")
+    with pytest.raises(SandboxTimeout) as caught:
+        submission.spin()
+    assert "recursion" in caught.value.failure.summary

@@ -13,8 +13,9 @@ On Linux:
   Python needs, read-only: the system folders (/usr, /lib, /bin, /etc, ...), the Python
   installation and its packages, a few devices (/dev/null, /dev/urandom, ...), a read-only
   /proc of its own processes, and a small writable working folder, always at /sandbox (its
-  HOME and TMPDIR). Everything else (home folders, /tmp, /run, other students' files, the
-  course's exercises/, solutions/ and git history, the grader's working folders) is not there.
+  HOME and TMPDIR), with the day's data/ folder in it, read-only. Everything else (home
+  folders, /tmp, /run, other students' files, the course's exercises/, solutions/ and git
+  history, the grader's working folders) is not there.
   Where that file system cannot be built, the course's folders, the submission and the
   grader's working folders are hidden under empty mounts and every file system is made
   read-only instead. No network interface is up; the student's code sees only its own
@@ -151,6 +152,15 @@ def enter_namespaces(config: dict[str, Any], applied: list[str]) -> bool:
     # the working folder becomes a mount of its own, to stay writable; enter it
     if libc.mount(os.fsencode(workdir), os.fsencode(workdir), None, MS_BIND, None) == 0:
         os.chdir(workdir)
+    data = config.get("data")
+    if data and os.path.isdir(data):  # the day's data inside it, read-only all the same
+        fd = os.open(data, os.O_PATH)
+        try:
+            _bind_read_only(libc, fd, os.path.join(workdir, data))
+        except OSError:
+            pass  # its files are read-only already; the folder stays writable
+        finally:
+            os.close(fd)
     if _hide(libc, config.get("hide", [])):
         applied.append("course files hidden")
     if _read_only(libc, keep={workdir, *config.get("hide", [])}):
@@ -172,6 +182,9 @@ def _own_root(libc: Any, config: dict[str, Any]) -> bool:
     sources = [(path, os.open(path, os.O_PATH)) for path in _needed_paths()]
     devices = [(name, os.open(f"/dev/{name}", os.O_PATH)) for name in DEVICES
                if os.path.exists(f"/dev/{name}")]
+    data = config.get("data")
+    if data and os.path.isdir(data):  # the day's data, read-only beside the student's file
+        sources.append((f"{SANDBOX}/{data}", os.open(data, os.O_PATH)))
     try:
         flags = MS_NOSUID | MS_NODEV
         if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", flags, b"mode=0755,size=8m") != 0:
@@ -223,6 +236,8 @@ def _furnish(root: str, libc: Any, sources: list[tuple[str, int]],
     """Fill the new root: read-only binds of `sources`, the devices, /proc (mounted later),
     the working folder with `files`, and the hidden folders covered."""
     for path, fd in sources:
+        if path.startswith(SANDBOX + "/"):
+            continue  # inside the working folder, which is made below
         target = root + path
         if os.path.islink(path):
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -247,6 +262,10 @@ def _furnish(root: str, libc: Any, sources: list[tuple[str, int]],
     for name, data in files.items():
         with open(os.path.join(sandbox, name), "wb") as handle:
             handle.write(data)
+    for path, fd in sources:
+        if path.startswith(SANDBOX + "/"):
+            os.makedirs(root + path)
+            _bind_read_only(libc, fd, root + path)
     _hide(libc, [root + path for path in config.get("hide", []) if os.path.isdir(root + path)])
 
 
@@ -406,7 +425,8 @@ def _become(uid: int) -> None:
     groups."""
     os.chown(".", uid, uid)
     for name in os.listdir("."):
-        os.chown(name, uid, uid)
+        if not os.path.isdir(name):  # the day's data stays the grader's, read-only
+            os.chown(name, uid, uid)
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)

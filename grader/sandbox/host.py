@@ -15,8 +15,10 @@ import contextlib
 import json
 import math
 import os
+import re
 import reprlib
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +37,7 @@ from grader.sandbox import wire
 from grader.student_files import StudentFileError, read_student_text
 
 WORKER = Path(__file__).with_name("worker.py")
+DATA_FOLDER = "data"  # the day's data, beside the student's file as in exercises/<day>/
 MAX_MESSAGE_BYTES = 16 << 20
 EXIT_BROKEN = 70  # the worker's status when the student's code broke it (see worker.py)
 OUTPUT_FILE_BYTES = 16 << 20
@@ -83,6 +86,17 @@ class SandboxCrash(SandboxStop):
 
 class LoadFailure(SandboxStop):
     kind = FailureKind.LOAD_ERROR
+
+
+class SandboxLimit(SandboxStop):
+    """The student's code ran into one of the sandbox's limits (output, memory, processes).
+
+    Said plainly, as the limit it is: a BaseException, so that a check expecting an exception
+    cannot take it for the student's answer, and so that the call is never re-run to look for
+    state kept between calls (run alone, it would stay under the limit).
+    """
+
+    kind = FailureKind.STUDENT_EXCEPTION
 
 
 class SandboxSetupError(SandboxStop):
@@ -257,6 +271,7 @@ class SandboxConfig:
     workdir: Path  # a private folder for this sandbox
     limits: ResolvedLimits
     hide: tuple[str, ...] = ()  # folders the student's process must not see, where possible
+    data_dir: Path | None = None  # the day's data/, put read-only beside the student's file
 
 
 class _Reader:
@@ -344,6 +359,9 @@ class Sandbox:
         self.uid = 100_000 + secrets.randbelow(1 << 30) if self.root else None
         self.cgroup: str | None = None  # a new one for every process started
         self._old_groups: list[str] = []
+        self.raises_recursion_limit = False
+        self.data: str | None = None  # the data folder's name in the working folder, if any
+        self.cwd: str | None = None  # the working folder as the student's code sees it
         self._source = self._private_copy()
 
     def _private_copy(self) -> Path | None:
@@ -360,7 +378,25 @@ class Sandbox:
             return None
         copy = self.config.workdir / Path(self.config.display_path).name
         copy.write_text(text, encoding="utf-8")
+        # deep recursion is slow: with the limit raised, a timeout is likely that, not a loop
+        self.raises_recursion_limit = "setrecursionlimit" in text
+        self._copy_data()
         return copy
+
+    def _copy_data(self) -> None:
+        """The day's data folder beside the copy, as in the course (`data/` next to the
+        student's file), so that code reading it runs as it does on the student's machine. Its
+        files are read-only; where the system allows it the worker also mounts it read-only
+        (see confine.py)."""
+        source = self.config.data_dir
+        if source is None or not source.is_dir():
+            return
+        target = self.config.workdir / DATA_FOLDER
+        shutil.copytree(source, target, dirs_exist_ok=True)
+        for folder, _folders, files in os.walk(target):
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o444)
+        self.data = DATA_FOLDER
 
     # -- lifecycle --
 
@@ -383,6 +419,7 @@ class Sandbox:
             "hide": list(self.config.hide),
             "uid": self.uid,
             "cgroup": self.cgroup,
+            "data": self.data,
         }
         env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ} | _FIXED_ENV
         for name in ("HOME", "TMPDIR", "TEMP", "TMP"):  # the only folder it may write in
@@ -429,6 +466,8 @@ class Sandbox:
         if message is None:
             self._fail_load(f"{shown} {self._death_reason()} while loading, so none of its "
                             "functions could be checked")
+        if isinstance(message.get("cwd"), str):  # what the student's code printed names it
+            self.cwd = message["cwd"]
         if message["op"] == "setup_error":
             self.kill()
             error = SandboxSetupError(
@@ -545,7 +584,15 @@ class Sandbox:
             self.last = (call, ("return", value))
             return value
         if op == "raise":
-            error = student_exception(reply.get("error") or {}, str(call))
+            record = reply.get("error") or {}
+            error = student_exception(record, str(call))
+            limit = record.get("limit")
+            if limit in ("output", "memory", "processes"):
+                self.last = (call, ("limit", limit))
+                raise SandboxLimit(
+                    limit_summary(str(call), str(limit), self.limits), call=str(call),
+                    traceback=error.student_traceback if limit == "memory" else None,
+                ) from None
             self.last = (call, ("raise", error.type_name))
             raise error
         if op == "missing":
@@ -583,6 +630,13 @@ class Sandbox:
                     f"{call} was still running when the exercise's time limit "
                     f"({self.limits.exercise_timeout:g}s in all) ran out", call=str(call)
                 ) from None
+            if self.raises_recursion_limit:
+                raise SandboxTimeout(
+                    f"{call} did not finish within {self.limits.call_timeout:g}s. Your file "
+                    "raises the recursion limit (sys.setrecursionlimit): very deep recursion is "
+                    "slow, and the likely cause; otherwise an endless loop, or a computation "
+                    "far slower than needed?", call=str(call)
+                ) from None
             raise SandboxTimeout(
                 f"{call} did not finish within {self.limits.call_timeout:g}s: "
                 "an endless loop, or a computation far slower than needed?", call=str(call)
@@ -617,6 +671,11 @@ class Sandbox:
 
     # -- output --
 
+    def discard_output(self) -> None:
+        """Forget what the student's code printed so far."""
+        self._output.truncate(0)
+        self._output.seek(0)
+
     def take_output(self) -> str:
         """What the student's code printed since the last take, cut to the output limit."""
         limit = self.limits.output_kb << 10
@@ -628,10 +687,20 @@ class Sandbox:
         data = handle.read(min(size, limit))
         handle.truncate(0)
         handle.seek(0)
-        text = data.decode("utf-8", errors="replace")
+        text = own_paths(data.decode("utf-8", errors="replace"), self.cwd,
+                         self.config.display_path)
         if size > limit:
             text += f"\n[output truncated: {size - limit:,} more bytes not shown]"
         return text
+
+
+def own_paths(text: str, workdir: str | None, display_path: str) -> str:
+    """`text` with the sandbox's working folder (`/sandbox`, say) shown as the folder of the
+    student's own file, where the student's code would find the same files."""
+    if not workdir or workdir == "/" or workdir not in text:
+        return text
+    folder = os.path.dirname(display_path) or "."
+    return re.sub(re.escape(workdir.rstrip("/")) + r"(?![\w.-])", lambda _: folder, text)
 
 
 _PIDS_HIERARCHIES = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
@@ -687,6 +756,19 @@ def _remove_group(path: str | None) -> None:
             return
         except OSError:
             time.sleep(0.01)
+
+
+def limit_summary(call: str, limit: str, limits: ResolvedLimits) -> str:
+    """What a call that ran into one of the sandbox's limits is told."""
+    if limit == "output":
+        return (f"{call} printed more than {OUTPUT_FILE_BYTES >> 20} MiB of output and was "
+                "stopped: is a print inside a loop?")
+    if limit == "memory":
+        return (f"{call} ran out of memory (the limit is {limits.memory_mb} MiB): is it "
+                "building something far larger than needed?")
+    return (f"{call} could not start another process or thread: the limit is "
+            f"{limits.processes} at a time. Does it start them in a loop, or leave them "
+            "running after it returns?")
 
 
 def _load_problem(error: StudentException, limits: ResolvedLimits) -> str:

@@ -22,6 +22,7 @@ import json
 import linecache
 import os
 import random
+import re
 import sys
 import traceback
 import types
@@ -122,20 +123,55 @@ def _shorten(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 20] + "\n... (cut short)"
 
 
-def describe_exception(error: BaseException, student_file: str) -> dict[str, Any]:
-    """An exception as plain data, with a traceback of the student's own frames only."""
+def _student_frames(tb: types.TracebackType | None,
+                    student_file: str) -> tuple[int, list[types.TracebackType]]:
+    """How many frames of the traceback are the student's, and those worth showing: all of
+    them, or the first and last three. Walking the chain is cheap; formatting every frame of
+    a recursion a million calls deep took longer than a call may take."""
+    count = 0
+    first: list[types.TracebackType] = []
+    last: list[types.TracebackType] = []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == student_file:
+            count += 1
+            if len(first) < MAX_FRAMES:
+                first.append(tb)
+            last.append(tb)
+            if len(last) > 3:
+                del last[0]
+        tb = tb.tb_next
+    return count, (first if count <= MAX_FRAMES else first[:3] + last)
+
+
+def _limit(error: BaseException) -> str | None:
+    """Which of the sandbox's limits `error` comes from, if any: what a call ran into, not a
+    mistake of its own (and not something a second call on its own would answer alike)."""
+    if isinstance(error, MemoryError):
+        return "memory"
+    if isinstance(error, OSError):
+        if error.errno == errno.EFBIG:  # Python ignores SIGXFSZ: the write fails instead
+            return "output"
+        if error.errno == errno.EAGAIN:  # fork, spawn: no more processes allowed
+            return "processes"
+    if isinstance(error, RuntimeError) and "can't start new thread" in str(error):
+        return "processes"
+    return None
+
+
+def describe_exception(error: BaseException, student_file: str,
+                       own_paths: Any = None) -> dict[str, Any]:
+    """An exception as plain data, with a traceback of the student's own frames only; its
+    text passes through `own_paths`, which shows the sandbox's paths as the student's own."""
     names = [c.__name__ for c in type(error).__mro__ if c is not object]
-    frames = [
-        frame for frame in traceback.extract_tb(error.__traceback__)
-        if frame.filename == student_file
-    ]
+    count, chosen = _student_frames(error.__traceback__, student_file)
+    frames = [traceback.extract_tb(tb, limit=1)[0] for tb in chosen]
     lines = []
     if frames:
         lines.append("Traceback (your code, most recent call last):\n")
-        if len(frames) > MAX_FRAMES:
+        if count > MAX_FRAMES:
             lines.extend(traceback.format_list(frames[:3]))
-            lines.append(f"  ... {len(frames) - 6} more calls like these ...\n")
-            frames = frames[-3:]
+            lines.append(f"  ... {count - 6} more calls like these ...\n")
+            frames = frames[3:]
         lines.extend(traceback.format_list(frames))
     try:
         lines.extend(traceback.format_exception_only(type(error), error))
@@ -143,14 +179,18 @@ def describe_exception(error: BaseException, student_file: str) -> dict[str, Any
     except Exception:  # a student exception whose __str__ fails
         lines.append(f"{type(error).__name__}: (message could not be shown)\n")
         message = ""
+    text = "".join(lines)
+    if own_paths is not None:
+        message, text = own_paths(message), own_paths(text)
+    limit = _limit(error)
     return {
         "type": type(error).__name__,
         "bases": names,
         "message": _shorten(message),
-        "traceback": _shorten("".join(lines)),
+        "traceback": _shorten(text),
         "line": frames[-1].lineno if frames else None,
-        # Python ignores SIGXFSZ: a write past the output limit fails with EFBIG instead
-        "output_limit": isinstance(error, OSError) and error.errno == errno.EFBIG,
+        "output_limit": limit == "output",
+        "limit": limit,
     }
 
 
@@ -172,6 +212,15 @@ class Worker:
         self.display_path: str = config["display_path"]
         self.module: types.ModuleType | None = None
         self.callbacks_live = False
+        # the working folder (/sandbox, say), shown in messages as the student's own folder
+        self.cwd = os.getcwd()
+        folder = os.path.dirname(self.display_path) or "."
+        pattern = re.compile(re.escape(self.cwd.rstrip("/")) + r"(?![\w.-])")
+        self.own_paths = (lambda text: pattern.sub(lambda _: folder, text)) \
+            if self.cwd not in ("/", "") else None
+
+    def describe(self, error: BaseException) -> dict[str, Any]:
+        return describe_exception(error, self.display_path, self.own_paths)
 
     def load(self, source: str) -> dict[str, Any]:
         module = types.ModuleType(self.config["module_name"])
@@ -184,7 +233,7 @@ class Worker:
             sys.modules[module.__name__] = module
             exec(code, module.__dict__)
         except BaseException as error:  # whatever the student raises is reported
-            return {"op": "load_error", "error": describe_exception(error, self.display_path)}
+            return {"op": "load_error", "error": self.describe(error)}
         self.module = module
         return {"op": "ready"}
 
@@ -219,8 +268,7 @@ class Worker:
         try:
             value = function(*args, **kwargs)
         except BaseException as error:  # exit requests included
-            return {"op": "raise", "id": call_id, "error": describe_exception(error,
-                                                                             self.display_path)}
+            return {"op": "raise", "id": call_id, "error": self.describe(error)}
         finally:
             self.callbacks_live = False
             _flush()
@@ -332,6 +380,7 @@ def main() -> None:
     worker = Worker(config, channel)
     status = worker.load(source)
     status["confinement"] = applied
+    status["cwd"] = worker.cwd
     _flush()
     try:
         channel.send(status)
