@@ -12,6 +12,7 @@ import difflib
 import json
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +32,7 @@ from grader.hashed_keys import (
 )
 from grader.plan import Job, display_path
 from grader.results import CheckResult, ExerciseResult, Failure, FailureKind, Status
-from grader.spec import AnswerKey, Question, QuizSpec, load_quiz_key, to_points
+from grader.spec import AnswerKey, Question, QuizSpec, load_quiz_key, syntax_hint, to_points
 from grader.student_files import StudentFileError, read_student_text
 
 
@@ -48,10 +49,21 @@ SCALE_WORDS = {
     "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
     "q": 1e15, "quadrillion": 1e15,
 }
-_UNIT_WORDS = (
-    "tokens", "token", "parameters", "parameter", "params", "param", "nats", "nat", "flops",
-    "flop", "times", "x", "×", "-fold", "fold",
-)
+# What a number may count, each with the words that name it after a number. A word of one
+# family on a question whose unit is of another is refused: "60B parameters" does not answer a
+# question asking for tokens.
+UNIT_FAMILIES = {
+    "tokens": ("tokens", "token"),
+    "parameters": ("parameters", "parameter", "params", "param"),
+    "nats": ("nats", "nat"),
+    "bits": ("bits", "bit"),
+    "FLOPs": ("flops", "flop"),
+    "times": ("times", "x", "×", "-fold", "fold"),
+}
+_FAMILY_OF = {word: family for family, forms in UNIT_FAMILIES.items() for word in forms}
+_UNIT_WORDS = tuple(_FAMILY_OF)
+# read after a number even when the question names no unit (bits only when it does)
+_ANY_QUESTION = frozenset(_UNIT_WORDS) - set(UNIT_FAMILIES["bits"])
 _APPROX = ("approximately", "approx.", "approx", "about", "around", "roughly", "circa", "ca.",
            "~", "≈", "=")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
@@ -65,6 +77,8 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
 _POWER = re.compile(
     r"(?:(?P<mantissa>.+?)\s*(?:[x×*·]|\\times)\s*)?10\s*(?:\^|\*\*)\s*\(?(?P<exp>[+-]?\d+)\)?"
 )
+_CLOSING = re.compile(r"(?<=\S)\s*[.,;:!?]+$")  # "60B." as at the end of a sentence
+_TRAILING_WORD = re.compile(r"(?P<number>.*?\d.*?)\s+(?P<word>[^\W\d_]+)")
 _WRITE_LIKE = "write it like 0.35, 43, 60B, 6e10, 60 billion, 60,000,000,000 or 6×10^10"
 MAX_NUMBER_TEXT = 100
 PERCENT_UNITS = (None, "", "fraction", "probability", "share", "accuracy", "percent")
@@ -75,14 +89,18 @@ def parse_number(text: str, *, percent: bool = True, unit: str | None = None) ->
     """The number a person wrote; AnswerError when it cannot be read as exactly one number.
 
     With `percent=False` (a question counting tokens or nats, say) "34.9%" is refused. A unit
-    word after the number is ignored: the common ones (tokens, nats, times...) and the
-    question's own `unit` ("15.6 bits" where the unit is bits).
+    word may follow the number: the question's own `unit` ("15.6 bits" where the unit is bits),
+    and without a unit any common one (tokens, nats, times...). A common unit word that is not
+    the question's is refused with the reason ("the question asks for tokens, not nats").
+    Closing punctuation ("60B.") is ignored.
     """
-    units = _unit_forms(unit) + _UNIT_WORDS  # the question's own first: "tokens per parameter"
+    own = _unit_forms(unit)
+    units = own + _UNIT_WORDS  # the question's own first: "tokens per parameter"
     original = text
     if len(text) > MAX_NUMBER_TEXT:
         raise AnswerError(f"{text[:20]!r}... is too long to be one number; {_WRITE_LIKE}")
     text = text.strip().lower().replace("−", "-").replace("–", "-")
+    text = _CLOSING.sub("", text)
     text = _SUPERSCRIPTS.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPT), text)
     for word in _APPROX:
         if text.startswith(word):
@@ -94,6 +112,7 @@ def parse_number(text: str, *, percent: bool = True, unit: str | None = None) ->
                               "for a plain number")
         text = text[:-1].strip()
     changed = True
+    written: list[str] = []  # the unit words stripped, as the student wrote them
     while changed:
         changed = False
         for word in units:
@@ -103,6 +122,10 @@ def parse_number(text: str, *, percent: bool = True, unit: str | None = None) ->
                                   or candidate[-1] in ".kmbgtq"):
                     text = candidate
                     changed = True
+                    if word not in own:
+                        written.append(word)
+    for word in written:
+        _check_unit(word, unit, original)
     scale = 1.0
     match = re.fullmatch(r"(?P<number>.*?)\s*(?P<word>[a-z]+)", text)
     if match and match.group("word") in SCALE_WORDS and match.group("number"):
@@ -110,13 +133,57 @@ def parse_number(text: str, *, percent: bool = True, unit: str | None = None) ->
         text = match.group("number").strip()
     value = _parse_plain(text)
     if value is None:
-        raise AnswerError(f"could not read {original.strip()!r} as a number; {_WRITE_LIKE}")
+        raise AnswerError(_unreadable(original, text, unit))
     value *= scale
     if is_percentage:
         value /= 100
     if not math.isfinite(value):
         raise AnswerError(f"{original.strip()!r} is not a finite number")
     return value
+
+
+def _asked_for(unit: str | None) -> str:
+    """What a question with `unit` asks for, as a sentence names it."""
+    word = " ".join((unit or "").split())
+    if word.lower() in PERCENT_UNITS:
+        return "a percentage" if word.lower() == "percent" else f"a {word.lower() or 'number'}"
+    if _FAMILY_OF.get(word.lower()) == "times":
+        return "a ratio (times)"
+    return word
+
+
+def _check_unit(word: str, unit: str | None, original: str) -> None:
+    """Refuse a common unit word that names something other than what the question counts."""
+    if not unit:
+        if word in _ANY_QUESTION:
+            return  # no unit, so nothing to contradict
+        raise AnswerError(f"{original.strip()!r}: {word!r} is not a unit this question counts "
+                          "in; write the number alone")
+    family = _FAMILY_OF[word]
+    asked = {w.lower() for w in re.findall(r"[^\W\d_]+", unit)}
+    if asked & set(UNIT_FAMILIES[family]) or family.lower() in asked:
+        return  # "tokens" in an answer to "tokens per parameter"
+    named = "a ratio (times)" if family == "times" else family
+    raise AnswerError(f"the question asks for {_asked_for(unit)}, not {named}")
+
+
+def _unreadable(original: str, text: str, unit: str | None) -> str:
+    """Why `original` is not a number: a word after a number the question does not count in,
+    or no number at all."""
+    shown = original.strip()
+    match = _TRAILING_WORD.fullmatch(text)
+    if match and match.group("word") not in SCALE_WORDS:
+        head = _parse_plain(match.group("number"))
+        if head is None:
+            inner = re.fullmatch(r"(?P<n>.*?)\s*(?P<s>[a-z]+)", match.group("number").strip())
+            if inner and inner.group("s") in SCALE_WORDS:
+                head = _parse_plain(inner.group("n"))
+        if head is not None:
+            asked = (f"; the question asks for {_asked_for(unit)}" if unit
+                     else "; write the number alone")
+            word = match.group("word")
+            return f"{shown!r}: {word!r} is not a unit this question counts in{asked}"
+    return f"could not read {shown!r} as a number; {_WRITE_LIKE}"
 
 
 def _unit_forms(unit: str | None) -> tuple[str, ...]:
@@ -469,6 +536,13 @@ def _load_hashed_key(spec: QuizSpec, key_path: Path, display: str) -> dict[str, 
 
 
 # --- the answer sheet ----------------------------------------------------------------------
+#
+# A sheet is read line by line in effect: `question_id: answer` lines, comments, blank lines.
+# When the whole sheet is valid YAML it is read in one go; otherwise each answer line (with the
+# lines it carries on onto: a list under it, a wrapped quote) is read on its own, so that a line
+# that cannot be read costs its own question only and says, at its line, what to change.
+
+MAX_SHEET_ANSWERS = 2000  # answer lines read one by one when the sheet is not valid YAML
 
 @dataclass(frozen=True)
 class Unreadable:
@@ -480,49 +554,213 @@ class Unreadable:
 Answer = str | list[str] | Unreadable | None
 
 
-def read_answer_sheet(text: str, display: str) -> dict[str, Answer]:
-    """The answers in a student's YAML sheet, as the text they wrote; AnswerError if unreadable."""
+@dataclass(frozen=True)
+class SheetProblem:
+    """A line of the sheet that could not be read, and what to change; `question` is the
+    question it answers when that can be told (that question then reads as Unreadable)."""
+
+    line: int
+    message: str
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """A student's answers as written, the line each is on, and the lines that were not read."""
+
+    answers: dict[str, Answer]
+    lines: dict[str, int]
+    problems: tuple[SheetProblem, ...] = ()
+
+
+def read_sheet(text: str, display: str, questions: Collection[str] = ()) -> AnswerSheet:
+    """The answers of a student's sheet, keeping every line that can be read.
+
+    A line that cannot be read makes its own question Unreadable, with the line and the change
+    to make; the other questions are read as usual. AnswerError only when nothing on the sheet
+    reads as an answer. `questions` (the quiz's ids) helps tell an answer line that was indented
+    by mistake from the rest of an answer.
+    """
+    entries, problems = _sheet_entries(text, display, frozenset(questions))
+    known: list[tuple[str, int, yaml.Node | Unreadable]] = [
+        (p.question, p.line, Unreadable(p.message)) for p in problems if p.question]
     answers: dict[str, Answer] = {}
     lines: dict[str, int] = {}
-    for question, line, value_node in _sheet_entries(text, display):
+    for question, line, value in sorted([*entries, *known], key=lambda entry: entry[1]):
         if question in lines:
             answers[question] = Unreadable(
                 f"answered twice (lines {lines[question]} and {line}): keep one answer")
             continue
         lines[question] = line
-        answers[question] = _answer_text(value_node)
-    return answers
+        answers[question] = value if isinstance(value, Unreadable) else _answer_text(value)
+    return AnswerSheet(answers, lines, tuple(problems))
 
 
-def answer_lines(text: str, display: str) -> dict[str, int]:
-    """The line each question is answered on in a student's sheet (for reports that point)."""
-    try:
-        return {question: line for question, line, _ in reversed(_sheet_entries(text, display))}
-    except AnswerError:
-        return {}
+def read_answer_sheet(text: str, display: str) -> dict[str, Answer]:
+    """The answers in a sheet that must be whole (a model answer sheet, say): AnswerError, at
+    the first line that cannot be read, unless every line can."""
+    sheet = read_sheet(text, display)
+    if sheet.problems:
+        first, more = sheet.problems[0], len(sheet.problems) - 1
+        raise AnswerError(f"{display}: {first.message}"
+                          + (f" (and {more} more line{'s' * (more > 1)})" if more else ""))
+    return sheet.answers
 
 
-def _sheet_entries(text: str, display: str) -> list[tuple[str, int, yaml.Node]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError:
-        raise AnswerError(f"{display} nests lists or mappings too deeply to be an answer "
-                          "sheet: write each answer as `question_id: your answer`") from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise AnswerError(
-            f"{display} is not valid YAML{where}: {error.problem}. Each answer goes on its own "
-            "line as `question_id: your answer`; put an answer in quotes if it contains a colon"
-        ) from None
-    except yaml.YAMLError as error:
-        raise AnswerError(f"{display} is not valid YAML: {error}") from None
-    if node is None:
-        return []
-    if not isinstance(node, yaml.MappingNode):
-        raise AnswerError(f"{display} should be a list of `question_id: answer` lines")
-    return [(key.value, key.start_mark.line + 1, value) for key, value in node.value
+Entry = tuple[str, int, yaml.Node]
+_TAB_AFTER_KEY = re.compile(r"^(?P<key>[^\s#:\-\[{][^:#\n]*?:)[ \t]*\t[ \t]*(?=\S)", re.MULTILINE)
+_KEY_LINE = re.compile(r"(?P<key>[^\s#:\-\[{][^:#]*?)\s*:(?:\s|$)")
+_INDENTED_KEY = re.compile(r"(?P<indent>[ \t]+)(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _sheet_entries(text: str, display: str,
+                   questions: frozenset[str]) -> tuple[list[Entry], list[SheetProblem]]:
+    # A tab between the colon and the answer is what the student meant as a space.
+    text = _TAB_AFTER_KEY.sub(r"\g<key> ", text)
+    if not any(_indented_answer(line, questions) for line in text.splitlines()):
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except (RecursionError, yaml.YAMLError):
+            pass  # read line by line, to find the line and keep the rest
+        else:
+            if node is None:
+                return [], []
+            if isinstance(node, yaml.MappingNode):
+                return _mapping_entries(node, 0), []
+    entries, problems = _line_by_line(text, display, questions)
+    if not entries and problems and not any(p.question for p in problems):
+        raise AnswerError(f"{display} should be a list of `question_id: answer` lines; "
+                          f"{problems[0].message}")
+    return entries, problems
+
+
+def _indented_answer(line: str, questions: frozenset[str]) -> str | None:
+    """The question id an indented line starts with, when it is an answer line indented by
+    mistake: a question of the quiz, or (when the questions are not known) an id."""
+    match = _INDENTED_KEY.match(line)
+    if match is None:
+        return None
+    key = match.group("key")
+    return key if (key in questions if questions else _ID.fullmatch(key)) else None
+
+
+def _mapping_entries(node: yaml.MappingNode, offset: int) -> list[Entry]:
+    return [(key.value, key.start_mark.line + 1 + offset, value) for key, value in node.value
             if isinstance(key, yaml.ScalarNode)]
+
+
+@dataclass
+class _Chunk:
+    start: int  # the line it starts on, from 0
+    lines: list[str]
+    live: bool = True  # False: an indented answer line and what it carries on onto, not read
+
+
+def _line_by_line(text: str, display: str,
+                  questions: frozenset[str]) -> tuple[list[Entry], list[SheetProblem]]:
+    chunks: list[_Chunk] = []
+    problems: list[SheetProblem] = []
+    for n, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            if chunks:
+                chunks[-1].lines.append(line)
+            continue
+        indented = line[0] in " \t"
+        if indented and (key := _indented_answer(line, questions)):
+            spaces = "tabs" if "\t" in line[: len(line) - len(line.lstrip())] else "spaces"
+            problems.append(SheetProblem(
+                n + 1, f"line {n + 1} is indented; answers start at the beginning of the line: "
+                f"remove the {spaces} before {key}", key))
+            chunks.append(_Chunk(n, [line], live=False))
+        elif indented or (line.startswith("-") and line[1:2] in ("", " ", "\t") and chunks):
+            if chunks:  # the rest of the answer above: a list under it, a wrapped line
+                chunks[-1].lines.append(line)
+            else:
+                problems.append(SheetProblem(
+                    n + 1, f"line {n + 1} is indented but answers no question: write "
+                    "`question_id: answer` at the beginning of the line"))
+                chunks.append(_Chunk(n, [line], live=False))
+        else:
+            chunks.append(_Chunk(n, [line]))
+    live = [chunk for chunk in chunks if chunk.live]
+    if len(live) > MAX_SHEET_ANSWERS:
+        raise AnswerError(f"{display} has {len(live):,} answer lines and some cannot be read: "
+                          "write each answer as `question_id: answer` on its own line")
+    entries: list[Entry] = []
+    for chunk in live:
+        entries_here, problem = _read_chunk(chunk, questions)
+        entries.extend(entries_here)
+        if problem is not None:
+            problems.append(problem)
+    return entries, sorted(problems, key=lambda p: p.line)
+
+
+def _read_chunk(chunk: _Chunk, questions: frozenset[str]) -> tuple[list[Entry],
+                                                                    SheetProblem | None]:
+    """The entries of one answer line (and the lines it carries on onto), or why it cannot be
+    read."""
+    first = chunk.start + 1
+    key_match = _KEY_LINE.match(chunk.lines[0])
+    key = key_match.group("key").strip() if key_match else None
+    if key is not None and questions and key not in questions:
+        key = None  # the note on the line says more than "not a question of this quiz"
+    chunk_text = "\n".join(chunk.lines) + "\n"
+    try:
+        node = yaml.compose(chunk_text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return [], SheetProblem(first, f"line {first} nests lists too deeply to be an answer: "
+                                "write it as `question_id: your answer`", key)
+    except yaml.MarkedYAMLError as error:
+        # an error found at the end (a list not closed) is on the answer's last written line
+        written = [n for n, text in enumerate(chunk.lines)
+                   if text.strip() and not text.lstrip().startswith("#")]
+        line, message = _yaml_problem(error, chunk_text, chunk.start, written[-1])
+        return [], SheetProblem(line, message, key)
+    except yaml.YAMLError:
+        return [], SheetProblem(first, f"line {first} could not be read: {_WRITE_AN_ANSWER}", key)
+    if node is None:
+        return [], None
+    if isinstance(node, yaml.MappingNode):
+        return _mapping_entries(node, chunk.start), None
+    return [], SheetProblem(first, f"line {first} is not an answer: write "
+                            "`question_id: answer`, with the question's id from the sheet")
+
+
+_WRITE_AN_ANSWER = ("write the answer right after the colon, and put it in quotes if it "
+                    "contains `: ` or starts with a bracket, a quote or a sign like * & ! % @")
+# What grader.spec's hints for instructors' YAML call things, in the words of an answer sheet.
+_STUDENT_TERMS = (
+    (r"\bvalue\b", "answer"), (r"\ba answer\b", "an answer"), (r"\bkeys\b", "question ids"),
+    (r"\bkey \(`key: answer`\)", "question id (`question_id: answer`)"),
+    (r"\bkey\b", "question id"), (r"\bYAML\b", "the grader"),
+)
+# What to add for an answer sheet, by the YAML problem.
+_SHEET_ADVICE = {
+    "mapping values are not allowed here": " (for a choice, the letter alone is enough)",
+    "sequence entries are not allowed here": "; or write the letters on the same line in "
+                                             "brackets, like [a, c]",
+}
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, offset: int,
+                  last: int) -> tuple[int, str]:
+    """The line of a syntax error in an answer line (`text`, whose last written line is `last`,
+    from 0), and what to change, in a student's terms: grader.spec's hints for instructors'
+    YAML, reworded."""
+    mark = error.problem_mark or error.context_mark
+    if error.context == "while scanning a simple key":  # found on the line after
+        mark = error.context_mark or mark
+    line = min(mark.line if mark else 0, last) + offset + 1
+    hint = syntax_hint(error, text)
+    if hint is None:
+        return line, f"line {line} could not be read: {_WRITE_AN_ANSWER}"
+    for pattern, replacement in _STUDENT_TERMS:
+        hint = re.sub(pattern, replacement, hint)
+    hint = re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + offset}", hint)
+    advice = _SHEET_ADVICE.get(error.problem or "", "")
+    return line, f"line {line} could not be read: {hint}{advice}"
 
 
 def _answer_text(node: yaml.Node) -> Answer:
@@ -584,13 +822,19 @@ def mark_answer(marked: QuestionKey, answer: Answer) -> Mark:
     if isinstance(answer, Unreadable):
         return Mark(Fraction(0), Status.FAIL, Failure(FailureKind.UNPARSEABLE_ANSWER,
                                                       answer.reason))
+    if isinstance(answer, list) and len(answer) == 1 and question.type in ("numeric", "text"):
+        answer = answer[0]  # a one-item list is read as its item: [token edit distance]
     if answer is None or (isinstance(answer, str) and not answer.strip()) or answer == []:
         return Mark(Fraction(0), Status.NOT_IMPLEMENTED,
                     Failure(FailureKind.NOT_IMPLEMENTED, "not answered yet"))
+    if isinstance(answer, list) and question.type in ("numeric", "text"):
+        what = "number" if question.type == "numeric" else "answer"
+        return Mark(Fraction(0), Status.FAIL, Failure(
+            FailureKind.UNPARSEABLE_ANSWER, f"write one {what}, not a list",
+            got=", ".join(answer)))
     try:
         if question.type == "numeric":
-            if isinstance(answer, list):
-                raise AnswerError("write one number, not a list")
+            assert isinstance(answer, str)
             value = parse_number(answer, percent=question.unit in PERCENT_UNITS,
                                  unit=question.unit)
             matched = marked.number_match(value)
@@ -655,8 +899,13 @@ def grade_quiz(job: Job) -> ExerciseResult:
         text, note = read_student_text(job.source, job.display)
         if note:
             notes.append(f"{job.display}: {note}")
-        answers = read_answer_sheet(text, job.display)
-        lines = answer_lines(text, job.display)
+        sheet = read_sheet(text, job.display, {q.id for q in spec.questions})
+        answers, lines = sheet.answers, sheet.lines
+        stray = [p for p in sheet.problems if p.question is None]  # lines of no question
+        notes.extend(f"{job.display}: {p.message}" for p in stray[:MAX_UNKNOWN_NOTED])
+        if len(stray) > MAX_UNKNOWN_NOTED:
+            notes.append(f"{job.display}: and {len(stray) - MAX_UNKNOWN_NOTED:,} more lines "
+                         "that answer no question")
     except StudentFileError as error:
         kind = FailureKind.MISSING_FILE if error.missing else FailureKind.UNREADABLE_FILE
         problem = Failure(kind, str(error))

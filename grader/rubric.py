@@ -2,10 +2,11 @@
 
 A criterion is met when enough real sentences carry its evidence: a sentence counts when it uses
 a term from enough of the criterion's evidence groups, and it reads as prose (long enough, built
-with ordinary function words, not a list of keywords). HTML comments (where a stub keeps its
-instructions), code blocks and headings are not read, so an untouched essay reads as not
-written; a sentence repeated counts once, for the word count too. Results are marked
-provisional: an instructor may change them.
+with ordinary function words, not a list of keywords, whether separated by commas or strung
+together with "and the"). HTML comments (where a stub keeps its instructions), code blocks and
+headings are not read, so an untouched essay reads as not written; a sentence repeated counts
+once, for the word count too, and the student is told so. Results are marked provisional: an
+instructor may change them.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from grader.spec import Criterion, EssaySpec, to_points
 from grader.student_files import StudentFileError, read_student_text
 
 MIN_SENTENCE_WORDS = 6
-MIN_FUNCTION_WORDS = 2
-MIN_FUNCTION_SHARE = 0.15  # English prose runs at 30-50% function words; keyword lists near 0
+MIN_FUNCTION_WORDS = 1  # besides list glue: a preposition, a verb like "is", a pronoun...
+MIN_FUNCTION_SHARE = 0.1  # English prose runs at 30-50% function words; keyword lists near 0
 MAX_KEYWORD_SHARE = 0.7  # at most this share of a sentence's words may be rubric terms
 MAX_COMMA_SHARE = 0.25  # a comma after every few words is a list, not a sentence
+MAX_LIST_SHARE = 0.5  # at most this share of a sentence may be rubric terms strung with "and"
+MAX_QUOTED = 2  # sentences quoted in a note
 _ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "vs.", "cf.", "fig.", "approx.", "no.", "eq.")
 
 FUNCTION_WORDS = frozenset("""
@@ -34,6 +37,9 @@ might must shall of to in on at by for with from into onto about as than then so
 while when where which who whom whose what why how if unless until although though but and or nor
 not no also just only even more most less very much many such both each every some any all other
 """.split())
+# The words that join the items of a list: "the question and the answer and the FAQ".
+LIST_GLUE = frozenset({"a", "an", "the", "and", "or", "nor"})
+COORDINATORS = frozenset({"and", "or", "nor"})
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
@@ -132,30 +138,56 @@ def is_prose(sentence: str, terms: list[_Term]) -> bool:
     """Whether a sentence reads as prose rather than a list of the rubric's keywords.
 
     Words inside any rubric term count as keywords (a function word inside a term, like the "A"
-    of "Q&A", is still a keyword). A sentence is prose when it is long enough, its other words
-    include enough ordinary function words, keywords do not crowd it, and it is not a
-    comma-separated list.
+    of "Q&A", is still a keyword). A sentence is prose when it is long enough, it has function
+    words beyond the glue of a list ("the", "and"), keywords do not crowd it, it is not a
+    comma-separated list, and it is not mostly keywords strung together with "and the" ("the
+    question and the answer and the FAQ and the forum").
     """
     tokens = list(_WORD.finditer(sentence))
     if len(tokens) < MIN_SENTENCE_WORDS:
         return False
     spans = [m.span() for term in terms for m in term.pattern.finditer(sentence)]
-    keywords = 0
-    function = 0
-    distinct: set[str] = set()
+    kinds = []  # per token: "keyword", "glue", "function" or "other"
     for token in tokens:
+        word = token.group().lower()
         if any(start < token.end() and token.start() < end for start, end in spans):
-            keywords += 1
-        elif token.group().lower() in FUNCTION_WORDS:
-            function += 1
-            distinct.add(token.group().lower())
+            kinds.append("keyword")
+        elif word in LIST_GLUE:
+            kinds.append("glue")
+        elif word in FUNCTION_WORDS:
+            kinds.append("function")
+        else:
+            kinds.append("other")
     count = len(tokens)
+    function = kinds.count("function") + kinds.count("glue")
+    relating = {t.group().lower() for t, kind in zip(tokens, kinds, strict=True)
+                if kind == "function"}
     return (
-        function >= max(MIN_FUNCTION_WORDS, MIN_FUNCTION_SHARE * count)
-        and len(distinct) >= MIN_FUNCTION_WORDS
-        and keywords <= MAX_KEYWORD_SHARE * count
+        function >= MIN_FUNCTION_SHARE * count
+        and len(relating) >= MIN_FUNCTION_WORDS
+        and kinds.count("keyword") <= MAX_KEYWORD_SHARE * count
         and sentence.count(",") + sentence.count(";") < MAX_COMMA_SHARE * count
+        and _listed(tokens, kinds) < MAX_LIST_SHARE * count
     )
+
+
+def _listed(tokens: list[re.Match[str]], kinds: list[str]) -> int:
+    """How many words of a sentence are keywords strung together: runs of keywords and list
+    glue in which "and" (or "or") joins two keywords, counted from their first keyword to their
+    last."""
+    listed = 0
+    run: list[int] = []  # positions of a run of keywords and glue
+    for position, kind in enumerate([*kinds, "end"]):
+        if kind in ("keyword", "glue"):
+            run.append(position)
+            continue
+        keywords = [p for p in run if kinds[p] == "keyword"]
+        if len(keywords) >= 2 and any(
+                tokens[p].group().lower() in COORDINATORS for p in run
+                if keywords[0] < p < keywords[-1]):
+            listed += keywords[-1] - keywords[0] + 1
+        run = []
+    return listed
 
 
 @dataclass(frozen=True)
@@ -165,14 +197,22 @@ class CriterionScore:
     evidence: tuple[str, ...]
 
 
+def _groups(criterion: Criterion) -> list[list[_Term]]:
+    return [[_compile_term(t) for t in group] for group in criterion.evidence]
+
+
+def _carries(groups: list[list[_Term]], need: int, sentence: str) -> bool:
+    """Whether `sentence` uses a term from `need` of a criterion's evidence groups."""
+    return sum(1 for group in groups if any(t.pattern.search(sentence) for t in group)) >= need
+
+
 def score_criterion(criterion: Criterion, prose: list[str]) -> CriterionScore:
     """Whether `criterion` is met by the prose sentences, and the sentences that showed it."""
-    groups = [[_compile_term(t) for t in group] for group in criterion.evidence]
+    groups = _groups(criterion)
     need = criterion.need or len(groups)
     found: dict[str, str] = {}
     for sentence in prose:
-        matched = sum(1 for group in groups if any(t.pattern.search(sentence) for t in group))
-        if matched >= need:
+        if _carries(groups, need, sentence):
             found.setdefault(_normalise(sentence), sentence)
     evidence = tuple(found.values())
     return CriterionScore(criterion, len(evidence) >= criterion.sentences, evidence)
@@ -184,13 +224,21 @@ class EssayScore:
     criteria: tuple[CriterionScore, ...]
     too_short: bool
     cut_at: int | None  # words read, when the essay is over the maximum
+    repeated_words: int = 0  # words of sentences that repeat an earlier one: not counted
+    prose: int = 0  # sentences read (within the limit) that read as prose
+    lists: tuple[str, ...] = ()  # sentences with a criterion's terms that read as keyword lists
 
 
 def score_essay(text: str, spec: EssaySpec) -> EssayScore:
     """Score the essay `text` against `spec`'s rubric."""
     unique: dict[str, str] = {}
+    repeated = 0
     for sentence in sentences(essay_body(text)):
-        unique.setdefault(_normalise(sentence), sentence)
+        key = _normalise(sentence)
+        if key in unique:
+            repeated += len(words(sentence))
+        else:
+            unique[key] = sentence
     kept: list[str] = []
     count = 0
     cut_at = None
@@ -205,11 +253,20 @@ def score_essay(text: str, spec: EssaySpec) -> EssayScore:
         count += size
     terms = [_compile_term(t) for c in spec.criteria for group in c.evidence for t in group]
     prose = [s for s in kept if is_prose(s, terms)]
+    read_as_prose = set(prose)
+    evidence = [(groups, c.need or len(groups)) for c in spec.criteria
+                for groups in [_groups(c)]]
+    lists = tuple(s for s in kept if s not in read_as_prose
+                  and len(words(s)) >= MIN_SENTENCE_WORDS
+                  and any(_carries(groups, need, s) for groups, need in evidence))
     return EssayScore(
         word_count=count,
         criteria=tuple(score_criterion(c, prose) for c in spec.criteria),
         too_short=0 < count < spec.words.min,
         cut_at=cut_at,
+        repeated_words=repeated,
+        prose=len(prose),
+        lists=lists,
     )
 
 
@@ -233,15 +290,22 @@ def grade_essay(job: Job) -> ExerciseResult:
         problem = Failure(kind, str(error))
         text = ""
     score = score_essay(text, spec)
+    once = (f" (repeated text is counted once: {score.repeated_words} words repeat sentences "
+            "written before them)" if score.repeated_words else "")
     if problem is None and score.too_short:
         problem = Failure(
             FailureKind.WORD_COUNT,
-            f"the essay has {score.word_count} words; write at least {spec.words.min} "
+            f"the essay has {score.word_count} words{once}; write at least {spec.words.min} "
             "to earn points",
         )
+    elif score.repeated_words:
+        notes.append(f"Repeated text is counted once: {score.repeated_words} words repeat "
+                     f"sentences written before them, so the essay counts {score.word_count} "
+                     "words.")
     if score.cut_at is not None:
         notes.append(f"The essay has {score.word_count} words; only the first "
                      f"{score.cut_at} were read (the limit).")
+    notes.extend(_prose_notes(score))
     checks = [replace(_criterion_result(c, score, problem, _unread_hint(text, stub)),
                       file=job.display, code=c.criterion.description)
               for c in score.criteria]
@@ -251,6 +315,30 @@ def grade_essay(job: Job) -> ExerciseResult:
         provisional=True,
         notes=tuple(notes),
     )
+
+
+def _prose_notes(score: EssayScore) -> list[str]:
+    """Why the rubric found little or no evidence in text that has the right words: it reads
+    sentences, and keyword lists are not read as sentences."""
+    if score.word_count and not score.prose:
+        return ["No full sentences found: the rubric reads evidence in sentences, so a list of "
+                "keywords earns nothing. Write your points as sentences that say how the ideas "
+                "connect."]
+    if not score.lists:
+        return []
+    count = len(score.lists)
+    quoted = ", ".join(f'"{_start(s)}"' for s in score.lists[:MAX_QUOTED])
+    more = f" and {count - MAX_QUOTED} more" if count > MAX_QUOTED else ""
+    what = ("sentences read as lists of keywords rather than sentences, so they were"
+            if count > 1 else "sentence reads as a list of keywords rather than a sentence, so "
+            "it was")
+    return [f"{count} {what} not counted as evidence: {quoted}{more}. Say how the ideas "
+            "connect, in your own words."]
+
+
+def _start(sentence: str, size: int = 60) -> str:
+    text = " ".join(sentence.split())
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "..."
 
 
 def _unread_hint(text: str, stub: str) -> str:

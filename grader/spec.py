@@ -536,7 +536,7 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
                     f"not valid YAML: {error.problem or error}",
                     mark.line + 1 if mark else None,
                     mark.column + 1 if mark else None,
-                    suggestion=_syntax_hint(error, text),
+                    suggestion=syntax_hint(error, text),
                 )
             ]
         ) from None
@@ -566,7 +566,7 @@ _QUOTED_START = re.compile(r"""^\s*(?:-\s+|[^\s#'"][^#]*?:\s+)([\[{"'])""")
 _OPENED = {"[": "a list", "{": "a mapping", '"': "quoted text", "'": "quoted text"}
 
 
-def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str | None:
+def syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str | None:
     """What usually causes a YAML syntax error, in the author's terms."""
     problem = error.problem or ""
     mark = error.problem_mark

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import grader.quiz as quiz_module
 from grader.quiz import (
     AnswerError,
     MarkedQuestion,
@@ -120,68 +121,88 @@ def test_quiz_end_to_end(grade_course) -> None:
     assert result.score == 0 and result.not_started
 
 
+def test_a_sheet_with_broken_lines_loses_only_their_questions(grade_course, tmp_path) -> None:
+    # The mistakes fresh users made: each once zeroed all 16 points with YAML's own words.
+    text = (SOLUTIONS / f"{QUIZ}.yaml").read_text(encoding="utf-8")
+    text = text.replace("llama2_7b_tokens: c", "llama2_7b_tokens:\tc")
+    text = text.replace("compute_optimal_meaning: a",
+                        "compute_optimal_meaning: a: For a fixed training compute budget")
+    text = text.replace("trained_beyond_chinchilla: [c, d, f]", "trained_beyond_chinchilla: - c")
+    text = text.replace("mirage_92_percent: b", "  mirage_92_percent: b")
+    (tmp_path / f"{QUIZ}.yaml").write_text(text, encoding="utf-8")
+    run = grade_course("day06", [QUIZ], submission=tmp_path)
+    (result,) = run.exercises
+    assert result.problem is None and not result.notes
+    by_id = {check.id: check for check in result.checks}
+    lost = {"compute_optimal_meaning", "trained_beyond_chinchilla", "mirage_92_percent"}
+    assert result.score == result.max_score - sum(by_id[q].max_score for q in lost)
+    lines = text.splitlines()
+    for question in lost:
+        check = by_id[question]
+        assert check.failure is not None and check.failure.kind is FailureKind.UNPARSEABLE_ANSWER
+        number = next(n for n, line in enumerate(lines, 1) if question in line and ":" in line)
+        assert check.failure.summary.startswith(f"line {number} "), check.failure.summary
+        assert check.line == number
+    assert "is indented" in by_id["mirage_92_percent"].failure.summary
+    assert by_id["llama2_7b_tokens"].status is Status.PASS
+
+
+def test_a_line_that_answers_no_question_is_noted(grade_course, tmp_path) -> None:
+    text = (SOLUTIONS / f"{QUIZ}.yaml").read_text(encoding="utf-8")
+    text = text.replace("llama2_7b_tokens: c", "llama2_7b_tokens: c\nnot sure about this one")
+    (tmp_path / f"{QUIZ}.yaml").write_text(text, encoding="utf-8")
+    (result,) = grade_course("day06", [QUIZ], submission=tmp_path).exercises
+    assert result.score == result.max_score
+    number = text.splitlines().index("not sure about this one") + 1
+    (note,) = result.notes
+    assert note.endswith(f"{QUIZ}.yaml: line {number} is not an answer: write "
+                         "`question_id: answer`, with the question's id from the sheet")
+
+
 # --- the quiz: every way of writing a right number -------------------------------------------
 
 RIGHT = {
-    "chinchilla_3b_tokens": [
-        "60B",
-        "6e10",
-        "60 billion",
-        "60,000,000,000",
-        "6×10^10",
-        "6 x 10^10",
-        "6*10**10",
-        "~60 B tokens",
-        "60 billion tokens",
-        "6.0E+10",
-        "6·10¹⁰",
-        "60000000000",
-        "60 bn",
+    "gopher_optimal_tokens": [
+        "5.6T",
+        "5.6e12",
+        "5.6 trillion",
+        "5,600,000,000,000",
+        "5.6×10^12",
+        "5.6 x 10^12",
+        "5600B",
+        "~5.6 T tokens",
+        "5600 billion tokens",
+        "5.6T.",
+        "5.9T",
+        "5.9 trillion tokens",
     ],
-    "phi3_mini_tokens": [
-        "3.3T",
-        "3.3e12",
-        "3.3 trillion",
-        "3,300,000,000,000",
-        "3.3×10^12",
-        "3300B",
-        "3.3 trillion tokens",
-        "~3.3T tokens",
-        "4.9T",
-        "4.9e12",
-        "4.9 trillion",
-        "4,900,000,000,000",
-        "4.9×10^12",
-        "4900 billion",
+    "phi3_training_flops": [
+        "7.5e22",
+        "7.524e22",
+        "7.5×10^22",
+        "7.5 x 10^22 FLOPs",
+        "7.52·10²²",
+        "75,240,000,000,000,000,000,000",
+        "7.5E+22",
+        "about 7.5e22 FLOPs",
     ],
-    "phi3_vs_own_budget": [
-        "43",
-        "43x",
-        "43.4×",
-        "about 43 times",
-        "43.42",
-        "64",
-        "64x",
-        "64.5×",
-        "about 64 times",
-        "64.47",
-    ],
-    "exact_match_accuracy": ["0.349", "34.9%", "0.35", "35%", "0.3487", "3.49×10^-1", "≈ 0.349"],
+    "phi3_small_vs_budget": ["34", "34x", "34.3×", "about 34 times", "34.29", "34.3-fold"],
+    "exact_match_accuracy": ["0.2146", "0.21", "0.215", "21.5%", "21%", "2.146×10^-1", "≈ 0.21"],
     "uniform_cross_entropy": [
-        "10.38",
-        "10.38 nats",
-        "10.4",
-        "≈10.375",
-        "1.038e1",
-        "about 10.38 nats",
+        "11.52",
+        "11.516 nats",
+        "11.5",
+        "≈11.52",
+        "1.1516e1",
+        "about 11.52 nats",
     ],
 }
 WRONG = {
-    "chinchilla_3b_tokens": ["60M", "6e9", "600B", "3B", "76B", "140B", "60"],
-    "phi3_mini_tokens": ["3.4T", "4.8T", "3.8B", "3.3B", "1.4T", "76B"],
-    "phi3_vs_own_budget": ["55", "82x", "868", "20", "1289"],
-    "exact_match_accuracy": ["0.9", "0.59", "0.1", "9", "0.122"],
-    "uniform_cross_entropy": ["14.97", "4.51", "32064", "10"],
+    "gopher_optimal_tokens": ["5.6B", "5.6e9", "60B", "300B", "280B", "14T", "1.4T", "5.3T"],
+    "phi3_training_flops": ["7.5e21", "7.5e19", "1.25e22", "2.5e22", "1.08e21", "1.1e23"],
+    "phi3_small_vs_budget": ["686", "17", "43", "64", "20", "0.029", "24"],
+    "exact_match_accuracy": ["0.95", "0.599", "0.358", "0.077", "0.785", "0.349", "0.2"],
+    "uniform_cross_entropy": ["16.61", "5.0", "100352", "11.76", "10.38", "10.37", "11"],
 }
 
 
@@ -207,47 +228,119 @@ def test_near_misses_are_not_accepted(question_id: str, answer: str) -> None:
     assert failure is not None and failure.kind is FailureKind.WRONG_ANSWER
 
 
-def test_both_phi3_figures_are_accepted_with_their_source() -> None:
-    _, _, report = mark("phi3_mini_tokens", "3.3 trillion")
-    _, _, card = mark("phi3_mini_tokens", "4.9T tokens")
-    assert "2404.14219" in report and "4.9T" in report
-    assert "June-2024" in card and "3.3T" in card
-    _, _, ratio_report = mark("phi3_vs_own_budget", "43x")
-    _, _, ratio_card = mark("phi3_vs_own_budget", "64x")
-    assert "3.3T" in ratio_report and "4.9T" in ratio_card
+@pytest.mark.parametrize(
+    ("question_id", "answer", "said"),
+    [
+        # found by fresh users (on the questions of the time): a unit that contradicts the
+        # question was accepted, or refused as "could not read ... as a number"
+        ("gopher_optimal_tokens", "5.6T params", "the question asks for tokens, not parameters"),
+        ("gopher_optimal_tokens", "5.6e12 nats", "the question asks for tokens, not nats"),
+        ("uniform_cross_entropy", "11.52 bits", "the question asks for nats, not bits"),
+        ("exact_match_accuracy", "0.21 tokens", "the question asks for a probability, not tokens"),
+        ("phi3_small_vs_budget", "34 tokens", "the question asks for a ratio (times), not tokens"),
+        ("phi3_training_flops", "7.5e22 tokens", "the question asks for FLOPs, not tokens"),
+    ],
+)
+def test_a_unit_that_contradicts_the_question_is_refused(
+    question_id: str, answer: str, said: str
+) -> None:
+    mark = mark_answer(KEY[question_id], answer)
+    assert mark.status is Status.FAIL and mark.failure is not None
+    assert mark.failure.kind is FailureKind.UNPARSEABLE_ANSWER
+    assert mark.failure.summary == said
 
 
-def test_the_exact_match_answer_is_p_to_the_l() -> None:
+def test_a_one_item_list_and_a_closing_full_stop_are_read() -> None:
+    answers = read_answer_sheet(
+        "continuous_metric: [token edit distance]\ngopher_optimal_tokens: 5.6T.\n", "s.yaml"
+    )
+    assert mark("continuous_metric", answers["continuous_metric"])[:2] == (1, Status.PASS)
+    assert mark("gopher_optimal_tokens", answers["gopher_optimal_tokens"])[:2] == (1, Status.PASS)
+
+
+def test_the_gopher_budget_accepts_the_rule_and_the_papers_projection() -> None:
+    _, _, rule = mark("gopher_optimal_tokens", "5.6 trillion")
+    _, _, table = mark("gopher_optimal_tokens", "5.9T tokens")
+    assert "Table 3" in rule and "5.9T" in rule and "300B" in rule
+    assert "Table 3" in table and "5.6T" in table
+
+
+def test_the_answers_are_the_formulas_of_the_course() -> None:
     (accepted,) = KEY["exact_match_accuracy"].accepted
-    assert accepted.number == pytest.approx(0.9**10, rel=1e-3)
+    assert accepted.number == pytest.approx(0.95**30, abs=1e-4)
     (accepted,) = KEY["uniform_cross_entropy"].accepted
-    assert accepted.number == pytest.approx(math.log(32064), rel=1e-3)
-    (accepted,) = KEY["chinchilla_3b_tokens"].accepted
-    assert accepted.number == 20 * 3e9
-    report, card = KEY["phi3_vs_own_budget"].accepted
-    assert report.number == pytest.approx(3.3e12 / (20 * 3.8e9), rel=1e-2)
-    assert card.number == pytest.approx(4.9e12 / (20 * 3.8e9), rel=1e-2)
+    assert accepted.number == pytest.approx(math.log(100_352), rel=1e-4)
+    rule, table = KEY["gopher_optimal_tokens"].accepted
+    assert rule.number == 20 * 280e9 and table.number == 5.9e12
+    (accepted,) = KEY["phi3_training_flops"].accepted
+    assert accepted.number == pytest.approx(6 * 3.8e9 * 3.3e12, rel=1e-9)
+    (accepted,) = KEY["phi3_small_vs_budget"].accepted
+    assert accepted.number == pytest.approx(4.8e12 / (20 * 7e9), rel=1e-2)
 
 
-def test_hints_and_prompts_do_not_give_numbers_away() -> None:
-    number = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?[KMBT]\b)?")
-    for question in quiz_spec().questions:
-        if question.type != "numeric":
+# Numbers as the day's files write them: 6×10^10, 6e10, 60B, 3.3 trillion, 34.9%, 3,300.
+WRITTEN_NUMBER = re.compile(
+    r"""(?<![\w.])(?:
+        \d+(?:\.\d+)?\s?[x×]\s?10\^[-+]?\d+
+      | \d+(?:\.\d+)?e[-+]?\d+
+      | \d[\d,]*(?:\.\d+)?(?:\s?(?:[KMBT](?!\w)|billion|trillion|million|%))?
+    )""",
+    re.VERBOSE,
+)
+
+
+def numbers_written_in(text: str) -> list[tuple[str, float]]:
+    """Every number in `text` with its value; a bare number also as a count in billions, the
+    unit of the day's code and data (3300 is 3.3T tokens in models.csv)."""
+    found = []
+    for match in WRITTEN_NUMBER.finditer(text):
+        written = match.group().rstrip(",")
+        try:
+            value = parse_number(written)
+        except AnswerError:
             continue
-        for text in (question.hint, question.prompt):
-            for written in number.findall(text):
-                try:
-                    value = parse_number(written)
-                except AnswerError:
-                    continue
-                marked = KEY[question.id]
-                tolerance = max(marked.relative_tolerance, 0.01)
-                for accepted in marked.accepted:
-                    assert accepted.number is not None
-                    assert not math.isclose(value, accepted.number, rel_tol=tolerance), (
-                        question.id,
-                        written,
-                    )
+        found.append((written, value))
+        if re.fullmatch(r"[\d,.]+", written):
+            found.append((f"{written} (billions)", value * 1e9))
+    return found
+
+
+def test_no_numeric_answer_is_printed_in_the_students_files() -> None:
+    # A student's own files (stubs, checks, data, specs, the sheet, the day's README) and the
+    # grader's advice on writing numbers must not print an answer of the quiz: the quiz would
+    # then test copying, not the lesson.
+    texts = {
+        path.relative_to(REPO).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(EXERCISES.rglob("*"))
+        if path.is_file()
+    }
+    texts["grader.quiz's advice on writing numbers"] = quiz_module._WRITE_LIKE
+    found = []
+    for question_id, marked in KEY.items():
+        if marked.question.type != "numeric":
+            continue
+        rel = max(marked.relative_tolerance, 0.01)
+        for accepted in marked.accepted:
+            assert accepted.number is not None
+            for where, text in texts.items():
+                for written, value in numbers_written_in(text):
+                    if math.isclose(value, accepted.number, rel_tol=rel,
+                                    abs_tol=marked.absolute_tolerance):
+                        found.append((question_id, where, written))
+    assert not found
+
+
+def test_the_scan_finds_the_answers_the_old_quiz_gave_away() -> None:
+    # the findings that changed the quiz: 3.3T and 4.9T in the stub, 0.349 in the p^L table
+    def values(path: Path) -> list[float]:
+        return [v for _, v in numbers_written_in(path.read_text(encoding="utf-8"))]
+
+    stub = values(EXERCISES / "phi3_comparison.py")
+    assert 3.3e12 in stub and 4.9e12 in stub
+    assert any(math.isclose(v, 0.349) for v in values(EXERCISES / "checks" /
+                                                      "test_emergence_metrics.py"))
+    written = {w for w, _ in numbers_written_in("6 x 10^10, 6e10, 60B, 3.3 trillion, 34.9%")}
+    assert written == {"6 x 10^10", "6e10", "60B", "3.3 trillion", "34.9%"}
 
 
 # --- the quiz: choices and text --------------------------------------------------------------
@@ -371,6 +464,64 @@ def test_essays_end_to_end(grade_course) -> None:
         assert result.score == 0 and result.not_started and result.problem is None
         for check in result.checks:
             assert check.failure is not None and check.failure.summary == "not written yet"
+
+
+# Found by fresh users: seven grammatical sentences stuffed with the rubric's keywords, and a
+# diary to reach the word minimum, once scored 10/10.
+SALAD = """The training data is the question and the answer and the FAQ and the forum and the exam.
+The model will predict the next token and the answer to the question and the prompt. The loss
+and the prediction learn the fact and the knowledge and the pattern and the grammar. The model can
+generalise to the new question and the unseen problem and the novel task. The model never
+memorises the question and it combines the new problem and the task. The hallucination is
+plausible and fluent and wrong and false and not true. The chat model uses instruction tuning and
+RLHF to follow the question and be helpful.
+
+Yesterday I went to the market with my sister and we bought apples, bread and some cheese for the
+weekend. It rained all afternoon so we stayed inside and watched an old film about a detective in
+London. Later my friend called me and we talked for an hour about our summer holiday plans at the
+beach.
+"""
+
+
+def test_a_keyword_salad_scores_low() -> None:
+    spec = essay_spec("qa_emergence_essay")
+    score = score_essay(SALAD, spec)
+    assert not score.too_short
+    assert essay_share("qa_emergence_essay", SALAD) <= Fraction(1, 10)
+    assert len(score.lists) >= 5  # and the student is told which sentences read as lists
+
+
+DIARY = SALAD.split("\n\n")[1]
+
+
+@PROPERTY
+@given(st.sampled_from(ESSAYS), st.data())
+def test_sentences_of_keywords_strung_with_and_the_earn_nothing(
+    essay_id: str, data: st.DataObject
+) -> None:
+    terms = evidence_terms(essay_id)
+    salad = []
+    for _ in range(data.draw(st.integers(min_value=3, max_value=10))):
+        items = data.draw(st.lists(st.sampled_from(terms), min_size=4, max_size=7))
+        opening = data.draw(st.sampled_from(["The ", "The model is the ", "It uses the "]))
+        salad.append(opening + " and the ".join(render(t, "") for t in items) + ".")
+    score = score_essay(" ".join(salad) + "\n\n" + DIARY, essay_spec(essay_id))
+    assert not [c.criterion.id for c in score.criteria if c.met], salad
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chat models are also fine-tuned on instructions with human feedback (RLHF), so that "
+        "they reliably answer the question instead of writing more questions.",
+        "Afterwards, instruction tuning teaches chat models to answer.",
+    ],
+)
+def test_real_sentences_on_instruction_tuning_count(sentence: str) -> None:
+    # both once earned 0/1: "fine-tuned" did not match tun*, and "to" was too few function words
+    score = score_essay(sentence, essay_spec("qa_emergence_essay"))
+    (instruction,) = [c for c in score.criteria if c.criterion.id == "instruction_tuning"]
+    assert instruction.met and instruction.evidence == (sentence,)
 
 
 # --- keyword lists earn nothing --------------------------------------------------------------

@@ -18,12 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.quiz import (
+    UNIT_FAMILIES,
     AnswerError,
     MarkedQuestion,
+    Unreadable,
     load_key,
     mark_answer,
     parse_number,
     read_answer_sheet,
+    read_sheet,
 )
 from grader.results import FailureKind, Status
 from grader.spec import QuizSpec
@@ -294,10 +297,11 @@ def test_blank_answers_are_not_answered_yet(blank: str | list[str] | None) -> No
 
 
 def test_a_list_is_not_a_number() -> None:
-    mark = mark_answer(numeric_question(1), ["1"])
+    mark = mark_answer(numeric_question(1), ["1", "2"])
     _, status, failure, _ = mark.share, mark.status, mark.failure, mark.feedback
     assert status is Status.FAIL and failure is not None
     assert failure.kind is FailureKind.UNPARSEABLE_ANSWER
+    assert failure.summary == "write one number, not a list"
 
 
 # --- choices ---------------------------------------------------------------------------------
@@ -398,6 +402,7 @@ def test_the_sheet_keeps_answers_as_written() -> None:
 
 
 def test_an_invalid_sheet_says_where_and_how_to_fix_it() -> None:
+    # a model answer sheet must be whole; a student's is read around the broken line (below)
     with pytest.raises(AnswerError, match=r"line 2.*quotes"):
         read_answer_sheet("a: 1\nb: ratio: 43x\nc: 2\n", "s.yaml")
 
@@ -451,3 +456,202 @@ def test_a_sheet_nested_too_deeply_is_unreadable_not_a_crash() -> None:
     sheet = "q: " + "[" * 5000 + "]" * 5000 + "\n"
     with pytest.raises(AnswerError, match="too deeply"):
         read_answer_sheet(sheet, "quiz.yaml")
+
+
+# --- an answer sheet with a broken line: that question only, said in the student's terms ------
+
+SHEET_IDS = [f"question_{n}" for n in range(6)]
+SHEET_ANSWERS = ["c", "[a, c]", "60B", "token edit distance", "", "6×10^10", "'a: b'", "b"]
+# YAML's own words, which students should never have to decode
+JARGON = ("mapping values", "sequence entries", "cannot start any token", "found character",
+          "valid YAML", "scanning", "<block end>", "<stream end>", "simple key")
+# (a broken answer line, words the reason must use)
+BROKEN = [
+    ("{id}: a: For a fixed training compute budget", "must be in quotes"),  # found by users
+    ("{id}: - c", "in brackets, like [a, c]"),  # found by users
+    ("{id}: [a, c", "is not closed"),
+    ('{id}: "the token edit distance', "is not closed"),
+    ("{id}: [a b] c", "in quotes"),
+    ("{id}: @home", "must be in quotes"),
+    ("  {id}: c", "is indented; answers start at the beginning of the line"),  # found by users
+    ("\t{id}: c", "is indented; answers start at the beginning of the line"),
+]
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, int]]]:
+    """A valid answer sheet's lines, with comments and blank lines between the answers, and
+    the question answered on each line that holds an answer (with its index)."""
+    lines: list[str] = []
+    answered: list[tuple[str, int]] = []
+    for question in SHEET_IDS:
+        for _ in range(draw(st.integers(0, 2))):
+            lines.append(draw(st.sampled_from(["", "# a comment: with a colon", "#"])))
+        answer = draw(st.sampled_from(SHEET_ANSWERS))
+        answered.append((question, len(lines)))
+        lines.append(f"{question}: {answer}".rstrip())
+    return lines, answered
+
+
+@PROPERTY
+@given(sheets(), st.data())
+def test_a_broken_line_costs_its_own_question_only(sheet, data: st.DataObject) -> None:
+    lines, answered = sheet
+    intact = read_sheet("\n".join(lines) + "\n", "quiz.yaml", SHEET_IDS)
+    assert not intact.problems
+    question, index = data.draw(st.sampled_from(answered))
+    broken, words = data.draw(st.sampled_from(BROKEN))
+    lines = [*lines[:index], broken.format(id=question), *lines[index + 1:]]
+    read = read_sheet("\n".join(lines) + "\n", "quiz.yaml", SHEET_IDS)
+    for other, _ in answered:
+        if other != question:
+            assert read.answers[other] == intact.answers[other], other
+    reason = read.answers[question]
+    assert isinstance(reason, Unreadable), reason
+    assert reason.reason.startswith(f"line {index + 1} ") and words in reason.reason, reason
+    assert not [j for j in JARGON if j in reason.reason], reason
+    assert [p.line for p in read.problems] == [index + 1]
+
+
+@PROPERTY
+@given(sheets(), st.data())
+def test_a_tab_after_the_colon_reads_as_a_space(sheet, data: st.DataObject) -> None:
+    lines, answered = sheet
+    intact = read_sheet("\n".join(lines), "quiz.yaml", SHEET_IDS)
+    _, index = data.draw(st.sampled_from(answered))
+    tabbed = lines[index].replace(": ", data.draw(st.sampled_from([":\t", ": \t", ":\t\t"])), 1)
+    lines = [*lines[:index], tabbed, *lines[index + 1:]]
+    assert read_sheet("\n".join(lines), "quiz.yaml", SHEET_IDS) == intact
+
+
+def test_the_reported_sheet_mistakes_say_what_to_change_at_which_line() -> None:
+    sheet = (
+        "# Question 4\n"
+        "llama2_7b_tokens:\tc\n"
+        "mirage_92_percent: b\n"
+        "compute_optimal_meaning: a: For a fixed training compute budget (FLOPs)\n"
+        "trained_beyond_chinchilla: - c\n"
+    )
+    read = read_sheet(sheet, "scale_quiz.yaml", ["llama2_7b_tokens", "mirage_92_percent",
+                                                 "compute_optimal_meaning",
+                                                 "trained_beyond_chinchilla"])
+    assert read.answers["llama2_7b_tokens"] == "c"  # the tab was meant as a space
+    assert read.answers["mirage_92_percent"] == "b"
+    assert read.answers["compute_optimal_meaning"] == Unreadable(
+        "line 4 could not be read: an answer that contains `: ` must be in quotes (for a "
+        "choice, the letter alone is enough)")
+    assert read.answers["trained_beyond_chinchilla"] == Unreadable(
+        "line 5 could not be read: a list item (`- ...`) goes on a line of its own, indented "
+        "under its question id; or write the letters on the same line in brackets, like [a, c]")
+
+
+def test_an_indented_answer_is_named_and_the_question_above_keeps_its_answer() -> None:
+    ids = ["mirage_92_percent", "llama2_7b_tokens"]
+    for above in ("", " b"):
+        read = read_sheet(f"mirage_92_percent:{above}\n  llama2_7b_tokens: c\n", "q.yaml", ids)
+        assert read.answers["mirage_92_percent"] == (above.strip() or None)
+        assert read.answers["llama2_7b_tokens"] == Unreadable(
+            "line 2 is indented; answers start at the beginning of the line: remove the spaces "
+            "before llama2_7b_tokens")
+        assert read.lines == {"mirage_92_percent": 1, "llama2_7b_tokens": 2}
+
+
+def test_a_list_under_its_question_is_still_read() -> None:
+    for sheet in ("q:\n- a\n- c\nr: b\n", "q:\n  - a\n  - c\nr: b\n", "q: [a,\n  c]\nr: b\n"):
+        assert read_sheet(sheet + "s: - x\n", "q.yaml", ["q", "r", "s"]).answers["q"] == ["a", "c"]
+
+
+def test_a_line_that_answers_no_question_is_a_problem_of_its_own() -> None:
+    read = read_sheet("q: b\nI am not sure about this one\nr: c\n", "q.yaml", ["q", "r"])
+    assert read.answers == {"q": "b", "r": "c"}
+    (problem,) = read.problems
+    assert problem.question is None and problem.message.startswith("line 2 is not an answer")
+
+
+def test_a_sheet_with_no_answer_at_all_is_unreadable_as_a_whole() -> None:
+    for sheet in ("just some text\n", "- a\n- b\n", "[a, b\n"):
+        with pytest.raises(AnswerError, match="`question_id: answer` lines"):
+            read_sheet(sheet, "q.yaml", ["q"])
+
+
+# --- units and punctuation -------------------------------------------------------------------
+
+FAMILIES = sorted(UNIT_FAMILIES)
+
+
+def unit_question(unit: str) -> MarkedQuestion:
+    return build_quiz(
+        [{"id": "q", "type": "numeric", "prompt": "How many?", "unit": unit}],
+        {"q": {"accept": [{"value": 60e9}], "relative_tolerance": 0.01}},
+    )["q"]
+
+
+@PROPERTY
+@given(st.sampled_from(FAMILIES), st.sampled_from(FAMILIES), st.data())
+def test_a_unit_word_of_another_kind_is_refused_with_the_reason(
+    asked: str, written: str, data: st.DataObject
+) -> None:
+    word = data.draw(st.sampled_from(UNIT_FAMILIES[written]))
+    space = "" if word in ("x", "×", "-fold") else " "
+    mark = mark_answer(unit_question(asked), f"60B{space}{word}")
+    if asked == written:
+        assert mark.status is Status.PASS, word
+    else:
+        assert mark.status is Status.FAIL and mark.failure is not None
+        assert mark.failure.kind is FailureKind.UNPARSEABLE_ANSWER
+        named = "a ratio (times)" if written == "times" else written
+        assert mark.failure.summary.endswith(f", not {named}"), mark.failure.summary
+        assert "could not read" not in mark.failure.summary
+
+
+def test_the_reported_unit_answers() -> None:
+    tokens = numeric_question("60B", 0.02)
+    for answer, said in (("60B parameters", "the question asks for tokens, not parameters"),
+                         ("6e10 nats", "the question asks for tokens, not nats")):
+        mark = mark_answer(tokens, answer)
+        assert mark.status is Status.FAIL and mark.failure is not None
+        assert mark.failure.summary == said
+    nats = unit_question("nats")
+    mark = mark_answer(nats, "10.38 bits")
+    assert mark.failure is not None and mark.failure.summary == (
+        "the question asks for nats, not bits")
+    probability = build_quiz(
+        [{"id": "q", "type": "numeric", "prompt": "p?", "unit": "probability"}],
+        {"q": {"accept": [{"value": 0.5}]}},
+    )["q"]
+    mark = mark_answer(probability, "0.5 tokens")
+    assert mark.failure is not None and mark.failure.summary == (
+        "the question asks for a probability, not tokens")
+    assert mark_answer(tokens, "60B tokens per parameter").status is Status.FAIL
+
+
+def test_a_units_own_words_are_never_refused() -> None:
+    per = build_quiz(
+        [{"id": "q", "type": "numeric", "prompt": "How many?", "unit": "tokens per parameter"}],
+        {"q": {"accept": [{"value": 868}], "relative_tolerance": 0.01}},
+    )["q"]
+    for answer in ("868", "868 tokens per parameter", "868 tokens"):
+        assert mark_answer(per, answer).status is Status.PASS, answer
+
+
+def test_an_unknown_word_after_a_number_is_named() -> None:
+    mark = mark_answer(numeric_question("60B"), "60B dollars")
+    assert mark.failure is not None
+    assert "'dollars' is not a unit this question counts in" in mark.failure.summary
+
+
+@PROPERTY
+@given(positive, st.sampled_from(["", "B", " billion", "%", " tokens", "x"]),
+       st.sampled_from([".", ",", "!", ";", " .", "..."]))
+def test_closing_punctuation_is_ignored(x: float, suffix: str, closing: str) -> None:
+    written = f"{x!r}{suffix}"
+    assert parse_number(written + closing) == parse_number(written)
+
+
+@pytest.mark.parametrize("question", [numeric_question("60B"), TEXT])
+def test_a_one_item_list_is_read_as_its_item(question: MarkedQuestion) -> None:
+    answer = "60B" if question is not TEXT else "token edit distance"
+    assert mark_answer(question, [answer]).status is Status.PASS
+    mark = mark_answer(question, [answer, answer])
+    assert mark.failure is not None and mark.failure.summary.startswith("write one ")
+    assert mark.failure.summary.endswith(", not a list")

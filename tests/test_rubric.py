@@ -337,3 +337,78 @@ def test_text_written_inside_the_comment_is_flagged() -> None:
     result = grade(hidden)
     assert result.not_started
     assert all("comments" in (c.failure.summary if c.failure else "") for c in result.checks)
+
+
+# --- keyword salad: grammatical, but keywords strung with "and the" --------------------------
+
+glues = st.sampled_from([" and the ", " and ", " or the ", " and a ", " and the "])
+
+
+@st.composite
+def strung_sentences(draw: st.DrawFn) -> str:
+    """A sentence whose rubric terms are strung together with "and the", behind a short
+    grammatical opening: "The training data is the question and the answer and the FAQ."."""
+    terms = draw(st.lists(st.sampled_from(TERMS), min_size=4, max_size=8))
+    items = [render(term, draw(st.sampled_from(["", "s"]))) for term in terms]
+    opening = draw(st.sampled_from(["The ", "The model is the ", "It uses the ",
+                                    "The training data is the ", "We see the "]))
+    strung = items[0]
+    for item in items[1:]:
+        strung += draw(glues) + item
+    return opening + strung + "."
+
+
+@PROPERTY
+@given(st.lists(strung_sentences(), min_size=1, max_size=6))
+def test_keywords_strung_with_and_the_are_never_evidence(salad: list[str]) -> None:
+    diary = ("Yesterday I went to the market with my sister, and we bought bread for the "
+             "weekend. It rained all afternoon, so we stayed inside and watched an old film.")
+    assert met(" ".join([*salad, diary])) == set()
+    # and they take nothing from an essay that has the evidence in real sentences
+    assert met(" ".join([STRONG, *salad])) == met(STRONG)
+
+
+def test_a_salad_is_told_which_sentences_read_as_lists() -> None:
+    salad = ("The web data is the question and the answer and the FAQ and the training. "
+             "The model will predict the next token and the answer and the continuation. "
+             + FILLER + " " + FILLER.replace("only", "just") + " "
+             + " ".join(f"Padding sentence number {n} is here for the length." for n in range(3)))
+    result = grade(salad)
+    assert result.score == 0
+    (note,) = [n for n in result.notes if "list of keywords" in n or "lists of keywords" in n]
+    assert note.startswith("2 sentences read as lists of keywords rather than sentences")
+    assert '"The web data is the question and the answer and the FAQ and..."' in note
+
+
+def test_a_bare_keyword_list_is_told_that_the_rubric_reads_sentences() -> None:
+    keywords = " ".join(render(t, "") for t in TERMS * 8)
+    result = grade(keywords)
+    assert result.score == 0 and result.problem is None
+    assert any(n.startswith("No full sentences found: the rubric reads evidence in sentences")
+               for n in result.notes), result.notes
+
+
+def test_short_sentences_with_one_relating_word_are_prose() -> None:
+    # "Afterwards, instruction tuning teaches chat models to answer." has "to" and nothing else
+    # of the function words; it is a sentence all the same
+    assert met("Afterwards the training data teaches models to answer questions.") == {"data"}
+
+
+# --- repetition, said ------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(st.integers(min_value=2, max_value=5), st.sampled_from(["\n\n", " "]))
+def test_repeated_text_is_said_to_count_once(times: int, separator: str) -> None:
+    result = grade(separator.join([STRONG] * times))
+    once = len(words(STRONG))
+    assert result.score == MAX_POINTS
+    assert (f"Repeated text is counted once: {once * (times - 1)} words repeat sentences "
+            f"written before them, so the essay counts {once} words.") in result.notes
+    assert not [n for n in grade(STRONG).notes if "Repeated" in n]
+
+
+def test_a_repeated_essay_too_short_says_why_it_is_short() -> None:
+    result = grade(" ".join([DATA, PREDICTION] * 2))
+    assert result.problem is not None and result.problem.kind is FailureKind.WORD_COUNT
+    assert "(repeated text is counted once: " in result.problem.summary
