@@ -184,9 +184,10 @@ class Question(_Model):
     )
     unit: StrictStr | None = Field(
         None,
-        description="For numeric questions: what is counted (tokens, nats, times...); named when "
-        "an answer is off by a power of a thousand. Percentages are accepted only without a "
-        "unit or with fraction, probability, share, accuracy or percent.",
+        description="For numeric questions: what is counted (tokens, nats, times...); students "
+        "may write it after the number, an answer in another unit is refused with the reason, "
+        "and it is named when an answer is off by a power of a thousand. Percentages are "
+        "accepted only without a unit or with fraction, probability, share, accuracy or percent.",
     )
     hint: StrictStr = Field("", description="Shown with a wrong answer.")
 
