@@ -44,6 +44,7 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 _MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)")
 
 
 def words(text: str) -> list[str]:
@@ -85,13 +86,16 @@ def _normalise(line: str) -> str:
     return " ".join(line.split()).lower()
 
 
-def sentences(body: str) -> list[str]:
-    """Sentences of the body: split at end punctuation, and at paragraph and list breaks."""
-    result: list[str] = []
+def sentences(body: str) -> list[tuple[str, bool]]:
+    """Sentences of the body, each with whether it sits in a list item (a bullet or a
+    numbered point): split at end punctuation, and at paragraph and list breaks."""
+    result: list[tuple[str, bool]] = []
     for block in re.split(r"\n\s*\n", body):
         for line in _split_lines(block):
+            item = bool(_LIST_ITEM.match(line))
             line = _MARKUP.sub("", line).strip()
-            result.extend(_join_abbreviations(s.strip() for s in _SENTENCE_END.split(line)))
+            result.extend((sentence, item) for sentence in
+                          _join_abbreviations(s.strip() for s in _SENTENCE_END.split(line)))
     return result
 
 
@@ -227,18 +231,22 @@ class EssayScore:
     repeated_words: int = 0  # words of sentences that repeat an earlier one: not counted
     prose: int = 0  # sentences read (within the limit) that read as prose
     lists: tuple[str, ...] = ()  # sentences with a criterion's terms that read as keyword lists
+    list_items: int = 0  # sentences in bullet or numbered points, which are not evidence
 
 
 def score_essay(text: str, spec: EssaySpec) -> EssayScore:
     """Score the essay `text` against `spec`'s rubric."""
     unique: dict[str, str] = {}
     repeated = 0
-    for sentence in sentences(essay_body(text)):
+    items: set[str] = set()  # sentences in list items: counted as words, not read as evidence
+    for sentence, item in sentences(essay_body(text)):
         key = _normalise(sentence)
         if key in unique:
             repeated += len(words(sentence))
         else:
             unique[key] = sentence
+            if item:
+                items.add(sentence)
     kept: list[str] = []
     count = 0
     cut_at = None
@@ -252,11 +260,11 @@ def score_essay(text: str, spec: EssaySpec) -> EssayScore:
             kept.append(sentence)
         count += size
     terms = [_compile_term(t) for c in spec.criteria for group in c.evidence for t in group]
-    prose = [s for s in kept if is_prose(s, terms)]
+    prose = [s for s in kept if s not in items and is_prose(s, terms)]
     read_as_prose = set(prose)
     evidence = [(groups, c.need or len(groups)) for c in spec.criteria
                 for groups in [_groups(c)]]
-    lists = tuple(s for s in kept if s not in read_as_prose
+    lists = tuple(s for s in kept if s not in read_as_prose and s not in items
                   and len(words(s)) >= MIN_SENTENCE_WORDS
                   and any(_carries(groups, need, s) for groups, need in evidence))
     return EssayScore(
@@ -267,6 +275,7 @@ def score_essay(text: str, spec: EssaySpec) -> EssayScore:
         repeated_words=repeated,
         prose=len(prose),
         lists=lists,
+        list_items=sum(1 for s in kept if s in items),
     )
 
 
@@ -320,20 +329,25 @@ def grade_essay(job: Job) -> ExerciseResult:
 def _prose_notes(score: EssayScore) -> list[str]:
     """Why the rubric found little or no evidence in text that has the right words: it reads
     sentences, and keyword lists are not read as sentences."""
+    notes = []
+    if score.list_items:
+        notes.append(f"{score.list_items} sentence(s) in bullet or numbered points were not "
+                     "read as evidence: an essay makes its case in paragraphs, so write your "
+                     "points as sentences in a paragraph.")
     if score.word_count and not score.prose:
-        return ["No full sentences found: the rubric reads evidence in sentences, so a list of "
-                "keywords earns nothing. Write your points as sentences that say how the ideas "
-                "connect."]
+        return [*notes, "No full sentences found: the rubric reads evidence in sentences, so a "
+                "list of keywords earns nothing. Write your points as sentences that say how "
+                "the ideas connect."]
     if not score.lists:
-        return []
+        return notes
     count = len(score.lists)
     quoted = ", ".join(f'"{_start(s)}"' for s in score.lists[:MAX_QUOTED])
     more = f" and {count - MAX_QUOTED} more" if count > MAX_QUOTED else ""
     what = ("sentences read as lists of keywords rather than sentences, so they were"
             if count > 1 else "sentence reads as a list of keywords rather than a sentence, so "
             "it was")
-    return [f"{count} {what} not counted as evidence: {quoted}{more}. Say how the ideas "
-            "connect, in your own words."]
+    return [*notes, f"{count} {what} not counted as evidence: {quoted}{more}. Say how the "
+            "ideas connect, in your own words."]
 
 
 def _start(sentence: str, size: int = 60) -> str:

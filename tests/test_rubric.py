@@ -412,3 +412,18 @@ def test_a_repeated_essay_too_short_says_why_it_is_short() -> None:
     result = grade(" ".join([DATA, PREDICTION] * 2))
     assert result.problem is not None and result.problem.kind is FailureKind.WORD_COUNT
     assert "(repeated text is counted once: " in result.problem.summary
+
+
+@given(st.sampled_from(["- ", "* ", "+ ", "1. ", "2) "]),
+       st.sampled_from([FILLER, "Another sentence that pads this essay out a little more."]))
+@PROPERTY
+def test_points_in_a_list_are_counted_as_words_but_not_read_as_evidence(marker: str,
+                                                                        padding: str) -> None:
+    # an essay makes its case in paragraphs; bullet points of the right words earn nothing
+    bullets = "\n".join(f"{marker}{sentence}" for sentence in [*EVIDENCE, padding, FILLER])
+    result = grade(bullets)
+    assert result.score == 0 and result.problem is None
+    assert any("in bullet or numbered points were not read as evidence" in note
+               for note in result.notes), result.notes
+    # the same sentences in a paragraph meet every criterion
+    assert grade(" ".join([*EVIDENCE, padding, FILLER])).score == MAX_POINTS
