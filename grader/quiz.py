@@ -777,19 +777,28 @@ def _answer_text(node: yaml.Node) -> Answer:
                       "lines (put it in quotes if it contains a colon)")
 
 
+def _option_text(text: str) -> str:
+    """An option's text as answers are compared with it: case, spacing, quotes and closing
+    punctuation aside."""
+    return " ".join(text.lower().split()).strip("'\"").rstrip(".;!?").strip()
+
+
 def _letters(answer: Answer, question: Question) -> list[str]:
     assert question.choices is not None
     items = answer if isinstance(answer, list) else re.split(r"[,;\s]+", str(answer).strip())
     letters = []
-    by_text = {" ".join(text.lower().split()): letter
-               for letter, text in question.choices.items()}
+    by_text = {_option_text(text): letter for letter, text in question.choices.items()}
     if not isinstance(answer, list):
-        whole = " ".join(str(answer).lower().split()).rstrip(".")
+        whole = _option_text(str(answer))
         if whole in by_text:
             return [by_text[whole]]
         labelled = re.match(r"\(?([a-z])[).:]\s", whole + " ")  # "c) 2.0T tokens", copied
         if labelled and labelled.group(1) in question.choices:
             return [labelled.group(1)]
+        if len(whole.split()) > 3 and not re.fullmatch(r"[a-z](\W+[a-z])*", whole):
+            options = ", ".join(question.choices)
+            raise AnswerError(f"{str(answer).strip()!r} is not one of the choices ({options}): "
+                              "answer with the letter, or copy the option's text exactly")
     for item in items:
         cleaned = item.strip().strip("()[].").lower()
         if not cleaned:

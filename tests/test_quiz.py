@@ -655,3 +655,36 @@ def test_a_one_item_list_is_read_as_its_item(question: MarkedQuestion) -> None:
     mark = mark_answer(question, [answer, answer])
     assert mark.failure is not None and mark.failure.summary.startswith("write one ")
     assert mark.failure.summary.endswith(", not a list")
+
+
+LONG_CHOICES = {
+    "a": "For a fixed training compute budget, the split that gives the lowest loss.",
+    "b": "The best model that can be trained at a given parameter count, whatever the cost.",
+    "c": "The model that is cheapest to run for users once it is deployed.",
+}
+LONG_CHOICE = build_quiz(
+    [{"id": "q", "type": "choice", "prompt": "What is compute-optimal?", "choices": LONG_CHOICES}],
+    {"q": {"accept": [{"value": "a"}]}},
+)["q"]
+
+
+@PROPERTY
+@given(st.sampled_from(sorted(LONG_CHOICES)), st.sampled_from(["", ".", "!", " ", "  "]),
+       st.booleans(), st.booleans())
+def test_a_choice_answered_with_its_options_text_is_read_as_its_letter(
+        letter: str, ending: str, upper: bool, quoted: bool) -> None:
+    # the option text ends with a full stop; the student may copy it with or without one
+    text = LONG_CHOICES[letter].rstrip(".") + ending
+    text = text.upper() if upper else text
+    answer = f'"{text}"' if quoted else text
+    mark = mark_answer(LONG_CHOICE, answer)
+    assert mark.share == (1 if letter == "a" else 0), (answer, mark)
+    if letter != "a":
+        assert mark.failure is not None and "not one of the choices" not in mark.failure.summary
+
+
+def test_a_long_answer_that_is_no_option_is_quoted_whole() -> None:
+    mark = mark_answer(LONG_CHOICE, "The model with the lowest loss overall.")
+    assert mark.failure is not None
+    assert "'The model with the lowest loss overall.' is not one of the choices" in (
+        mark.failure.summary)
