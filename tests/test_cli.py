@@ -259,3 +259,15 @@ def test_sealing_after_changing_a_check_makes_it_trusted_again(tmp_path: Path) -
     assert run("seal", "hostile", "--course", str(course)).exit_code == 0
     resealed = run("hostile", "target", "--solutions", "--course", str(course))
     assert resealed.exit_code == 0, resealed.output
+
+
+def test_what_a_file_printed_before_it_failed_to_load_is_shown_once(tmp_path: Path) -> None:
+    # the file is loaded once: its output, which often says why it failed, appears once
+    (tmp_path / "target.py").write_text(
+        "import os\nprint('loading', os.urandom(4).hex())\nraise ValueError('boom')\n",
+        encoding="utf-8")
+    result = run("hostile", "target", "--submission", str(tmp_path), *COURSE)
+    assert result.exit_code == 1, result.output
+    assert "ValueError: boom" in result.output
+    assert "your code printed:" in result.output
+    assert result.output.count("loading ") == 1, result.output

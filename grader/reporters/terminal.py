@@ -182,6 +182,12 @@ def _exercise_lines(day: str, exercise: ExerciseResult, width: int,
                                  _json_command(day, exercise)))
         if exercise.problem.kind in (FailureKind.TAMPERED, FailureKind.GRADER_ERROR):
             return lines
+        # what the file printed before it failed to load often says why
+        printed = next((c.output for c in exercise.checks if c.output), "")
+        if printed:
+            lines.append(indent + style.paint("your code printed:", "dim"))
+            lines.extend(_output_lines(printed, style, indent + "  ",
+                                       _json_command(day, exercise)))
     elif exercise.not_started:
         lines.extend(style.wrap(f"Start in {exercise.file}.", indent))
         lines.extend(style.wrap(exercise.summary or _first_sentence(exercise), indent))

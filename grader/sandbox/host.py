@@ -443,7 +443,9 @@ class Sandbox:
     def _ensure_ready(self) -> None:
         if self.load_failure is not None:
             raise self.load_failure
-        if self.process is None or self.process.poll() is not None:
+        # a process that ended before it was ready still has its last words in the pipe (a
+        # load error, say): read them below rather than load the file a second time
+        if self.process is None or (self.ready and self.process.poll() is not None):
             if self.process is not None:
                 self.restarts += 1
             self.kill()
