@@ -265,6 +265,10 @@ def grade_day(
     plan = make_plan(found, day, list(exercises) or None, submission, solutions)
     if output is not None:
         _check_output(output, plan)
+    if output_format == "terminal" and output is None and sys.stderr.isatty():
+        # a day with slow or looping code can take a minute: say something meanwhile
+        count = len(plan.jobs)
+        _err(f"Grading {day.name}: {count} exercise{'s' if count != 1 else ''}...")
     run = grade(plan)
     text = _render(run, output_format, output, color)
     if output is not None:

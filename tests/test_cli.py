@@ -271,3 +271,22 @@ def test_what_a_file_printed_before_it_failed_to_load_is_shown_once(tmp_path: Pa
     assert "ValueError: boom" in result.output
     assert "your code printed:" in result.output
     assert result.output.count("loading ") == 1, result.output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminal")
+def test_a_terminal_is_told_grading_has_started_and_a_pipe_is_not() -> None:
+    import pty
+
+    command = [sys.executable, "-m", "grader", "demo", "adder", "--solutions", *COURSE]
+    leader, follower = pty.openpty()
+    try:
+        on_terminal = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower,
+                                     timeout=120, cwd=REPO)
+        os.close(follower)
+        said = os.read(leader, 4096).decode("utf-8", "replace")
+    finally:
+        os.close(leader)
+    assert on_terminal.returncode == 0
+    assert "Grading demo: 1 exercise..." in said
+    piped = subprocess.run(command, capture_output=True, timeout=120, cwd=REPO)
+    assert piped.returncode == 0 and b"Grading demo" not in piped.stderr
