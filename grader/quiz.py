@@ -183,6 +183,13 @@ def _unreadable(original: str, text: str, unit: str | None) -> str:
                      else "; write the number alone")
             word = match.group("word")
             return f"{shown!r}: {word!r} is not a unit this question counts in{asked}"
+    numbers = re.findall(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,])", shown)
+    words_around = shown.replace(numbers[0], " ").replace(":", " ").split() if numbers else []
+    # "exit status 1", "it is 43 times": plain words around one number, not "ln 32064"
+    if (len(numbers) == 1 and len(words_around) >= 2
+            and all(word.isalpha() for word in words_around)
+            and _parse_plain(numbers[0]) is not None):
+        return f"could not read {shown!r} as a number: write the number alone, like {numbers[0]}"
     return f"could not read {shown!r} as a number; {_WRITE_LIKE}"
 
 

@@ -688,3 +688,12 @@ def test_a_long_answer_that_is_no_option_is_quoted_whole() -> None:
     assert mark.failure is not None
     assert "'The model with the lowest loss overall.' is not one of the choices" in (
         mark.failure.summary)
+
+
+@PROPERTY
+@given(st.sampled_from(["exit status", "the status is", "it ends with"]),
+       st.integers(0, 10_000))
+def test_a_number_inside_a_sentence_is_pointed_at(words: str, number: int) -> None:
+    # "exit status 1": the advice is the student's own number alone, not 6×10^10
+    with pytest.raises(AnswerError, match=f"write the number alone, like {number}$"):
+        parse_number(f"{words} {number}")
