@@ -463,7 +463,11 @@ def new_command(day_name: str, exercise_id: str, kind: str, title: str | None,
                 course: Path | None) -> int:
     """Scaffold EXERCISE in DAY: spec, stub, checks or key, solution and model essays, as a
     working example to replace. DAY is created if it does not exist; no file is overwritten."""
-    root = course.resolve() if course is not None else Course.find().root
+    try:
+        root = course.resolve() if course is not None else Course.find().root
+    except UsageError as error:
+        raise UsageError(f"{error}; to start a new course in this folder, pass --course .") \
+            from None
     made = new_exercise(root, day_name, exercise_id, kind, title)
     shown = Course(root)
     _echo(f"{'created ' + made.day + ' and ' if made.new_day else ''}added {made.exercise} "

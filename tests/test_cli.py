@@ -290,3 +290,15 @@ def test_a_terminal_is_told_grading_has_started_and_a_pipe_is_not() -> None:
     assert "Grading demo: 1 exercise..." in said
     piped = subprocess.run(command, capture_output=True, timeout=120, cwd=REPO)
     assert piped.returncode == 0 and b"Grading demo" not in piped.stderr
+
+
+def test_starting_a_course_in_an_empty_folder_says_how(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GRADE_COURSE", raising=False)
+    refused = run("new", "day01", "adder", "--kind", "code")
+    assert refused.exit_code == 2
+    assert "to start a new course in this folder, pass --course ." in refused.output
+    made = run("new", "day01", "adder", "--kind", "code", "--course", ".")
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "exercises" / "day01" / "specs" / "adder.yaml").is_file()
