@@ -720,6 +720,11 @@ def _read_chunk(chunk: _Chunk, questions: frozenset[str]) -> tuple[list[Entry],
         return [], SheetProblem(first, f"line {first} nests lists too deeply to be an answer: "
                                 "write it as `question_id: your answer`", key)
     except yaml.MarkedYAMLError as error:
+        value = chunk.lines[0].partition(":")[2].strip() if key_match else ""
+        if value[:1] in ("'", '"') and value.count(value[0]) % 2 == 1:
+            return [], SheetProblem(first, f"line {first} could not be read: the quote "
+                                    f"({value[0]}) you opened is not closed: close it at the "
+                                    "end of the answer, or remove it", key)
         # an error found at the end (a list not closed) is on the answer's last written line
         written = [n for n, text in enumerate(chunk.lines)
                    if text.strip() and not text.lstrip().startswith("#")]
@@ -780,6 +785,8 @@ def _answer_text(node: yaml.Node) -> Answer:
         if any(not isinstance(item, yaml.ScalarNode) for item in node.value):
             return Unreadable("write a flat list of letters, like [a, c]")
         return [str(item.value) for item in node.value]
+    if isinstance(node, yaml.MappingNode) and node.flow_style:  # "{c}"
+        return Unreadable("write the answer without { }: for a choice, the letter alone")
     return Unreadable("write the answer right after the colon, not as a list of `key: value` "
                       "lines (put it in quotes if it contains a colon)")
 

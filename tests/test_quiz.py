@@ -419,7 +419,8 @@ def test_a_question_answered_twice_says_so() -> None:
 
 @pytest.mark.parametrize(
     "sheet, words",
-    [("q: {c: 1}\n", "right after the colon"), ("q: [[c, d]]\n", "a flat list of letters")],
+    [("q: {c: 1}\n", "without { }"), ("q:\n  b: c\n", "right after the colon"),
+         ("q: [[c, d]]\n", "a flat list of letters")],
 )
 def test_answers_in_the_wrong_shape_say_how_to_write_them(sheet: str, words: str) -> None:
     mark = mark_answer(CHOICE, read_answer_sheet(sheet, "sheet.yaml")["q"])
@@ -471,6 +472,7 @@ BROKEN = [
     ("{id}: - c", "in brackets, like [a, c]"),  # found by users
     ("{id}: [a, c", "is not closed"),
     ('{id}: "the token edit distance', "is not closed"),
+    ("{id}: '34", "the quote (') you opened is not closed"),  # found by users
     ("{id}: [a b] c", "in quotes"),
     ("{id}: @home", "must be in quotes"),
     ("  {id}: c", "is indented; answers start at the beginning of the line"),  # found by users
@@ -697,3 +699,9 @@ def test_a_number_inside_a_sentence_is_pointed_at(words: str, number: int) -> No
     # "exit status 1": the advice is the student's own number alone, not 6×10^10
     with pytest.raises(AnswerError, match=f"write the number alone, like {number}$"):
         parse_number(f"{words} {number}")
+
+
+def test_an_answer_in_braces_is_told_to_drop_them() -> None:
+    read = read_sheet("q: {c}\n", "quiz.yaml", ["q"])
+    assert read.answers["q"] == Unreadable(
+        "write the answer without { }: for a choice, the letter alone")
