@@ -86,6 +86,12 @@ def grade(plan: GradingPlan) -> GradingRun:
     )
 
 
+def check_error(exercise_id: str, check: CheckResult) -> str:
+    """The grader-error line of a check that failed itself (a bug in the check)."""
+    summary = check.failure.summary if check.failure is not None else check.status.value
+    return f"{exercise_id}, check {check.id}: {summary}"
+
+
 def work_root() -> Path:
     """The folder every grading of this user works in (each in a folder of its own inside):
     one place for sandboxes to have hidden, whatever gradings run at the same time."""
@@ -178,7 +184,7 @@ class CheckSession:
                 errors.append(f"{result.problem.summary}: {result.problem.detail or ''}".strip())
             for check in result.checks:
                 if check.failure is not None and check.failure.kind is FailureKind.GRADER_ERROR:
-                    errors.append(f"{result.id}, check {check.id}: {check.failure.summary}")
+                    errors.append(check_error(result.id, check))
         return results, errors
 
     def _verify(self, line: bytes, errors: list[str]) -> dict[str, Any] | None:

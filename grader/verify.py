@@ -19,7 +19,7 @@ from grader.plan import Job, make_plan
 from grader.reporters.json import as_dict, without_timings
 from grader.results import ExerciseResult, FailureKind, GradingRun, Status
 from grader.rubric import grade_essay
-from grader.runner import grade
+from grader.runner import check_error, grade
 from grader.spec import EssaySpec
 from grader.validate import model_essays, validate_day
 
@@ -94,12 +94,12 @@ def verify_day(course: Course, day_name: str) -> Verification:
     )
     # a check that raises is the author's to fix: named as a problem of its exercise, not as
     # a failure of the grader
-    check_bugs = tuple(f"{e.id}, check {c.id}: " for run in (first, stubs)
-                       for e in run.exercises for c in e.checks
-                       if c.failure is not None and c.failure.kind is FailureKind.GRADER_ERROR)
+    check_bugs = {check_error(e.id, c) for run in (first, stubs)
+                  for e in run.exercises for c in e.checks
+                  if c.failure is not None and c.failure.kind is FailureKind.GRADER_ERROR}
     grader_errors = tuple(dict.fromkeys(
         error for error in (*first.grader_errors, *stubs.grader_errors)
-        if not error.startswith(check_bugs)))
+        if error not in check_bugs))
     return Verification(
         day=day.name, title=day.title, exercises=exercises, deterministic=deterministic,
         problems=tuple(problems), warnings=tuple(str(w) for w in report.warnings),
